@@ -1,0 +1,112 @@
+"""Configuration from one file, `cscperf.toml`.
+
+Everything a council sets lives here: its name and code, child population by year (for rates per
+10,000), where the store is, the baseline month, targets with tolerance per indicator, indicator
+parameters and a closures file for the working-day calendar. Paths are relative to the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_FILE = "cscperf.toml"
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Target:
+    value: float
+    tolerance: float = 0.0
+    source: str = "local"
+
+
+@dataclass
+class Config:
+    council_name: str = "Council"
+    council_code: str = ""
+    store: Path = Path("cscperf.duckdb")
+    baseline: dt.date | None = None          # a month end
+    population: dict[int, int] = field(default_factory=dict)   # mid-year -> children aged 0-17
+    population_source: str = ""
+    targets: dict[str, Target] = field(default_factory=dict)
+    parameters: dict[str, dict] = field(default_factory=dict)
+    closures: Path | None = None
+    report_dir: Path = Path("report")
+    path: Path | None = None
+
+    def population_for(self, period_end: dt.date) -> tuple[int | None, bool]:
+        """Children aged 0-17 for a date, and whether the figure is provisional (kpis.md §1.4).
+
+        For the reporting year ending 31 March Y, use the mid-(Y-1) estimate; if that is not
+        given, the latest earlier one, flagged provisional.
+        """
+        if not self.population:
+            return None, False
+        year_end = period_end.year + 1 if period_end.month >= 4 else period_end.year
+        wanted = year_end - 1
+        if wanted in self.population:
+            return self.population[wanted], False
+        earlier = [y for y in self.population if y < wanted]
+        chosen = max(earlier) if earlier else min(self.population)
+        return self.population[chosen], True
+
+    def params(self, indicator_id: str) -> dict:
+        return dict(self.parameters.get(indicator_id, {}))
+
+
+def month_end(year: int, month: int) -> dt.date:
+    first_next = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return first_next - dt.timedelta(days=1)
+
+
+def parse_month(text: str, where: str) -> dt.date:
+    try:
+        year, month = (int(x) for x in str(text).split("-")[:2])
+        return month_end(year, month)
+    except (ValueError, TypeError):
+        raise ConfigError(f"{where}: {text!r} is not a month; expected YYYY-MM, e.g. 2018-07") from None
+
+
+def load(path: str | Path | None = None) -> Config:
+    """Read the config file; with no path, ./cscperf.toml if it exists, else defaults."""
+    if path is None:
+        if not Path(DEFAULT_FILE).exists():
+            return Config()
+        path = DEFAULT_FILE
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file; run `cscperf init` to write one") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: {e}") from None
+    base = path.resolve().parent
+    council = raw.get("council", {})
+    cfg = Config(path=path.resolve())
+    cfg.council_name = council.get("name", cfg.council_name)
+    cfg.council_code = str(council.get("code", ""))
+    cfg.store = base / raw.get("store", {}).get("path", "cscperf.duckdb")
+    report = raw.get("report", {})
+    if "baseline" in report:
+        cfg.baseline = parse_month(report["baseline"], f"{path} [report] baseline")
+    cfg.report_dir = base / report.get("output", "report")
+    pop = raw.get("population", {})
+    cfg.population_source = str(pop.pop("source", "")) if isinstance(pop, dict) else ""
+    try:
+        cfg.population = {int(k): int(v) for k, v in pop.items()}
+    except (TypeError, ValueError):
+        raise ConfigError(f"{path} [population]: expected lines like 2023 = 120000 (mid-year = children aged 0-17)") from None
+    for ind, t in raw.get("targets", {}).items():
+        if "target" not in t:
+            raise ConfigError(f"{path} [targets.{ind}]: no `target` value")
+        cfg.targets[ind] = Target(float(t["target"]), float(t.get("tolerance", 0.0)), str(t.get("source", "local")))
+    cfg.parameters = {k: dict(v) for k, v in raw.get("parameters", {}).items()}
+    closures = raw.get("calendar", {}).get("closures")
+    cfg.closures = base / closures if closures else None
+    return cfg

@@ -1,0 +1,35 @@
+"""The indicator catalogue: each indicator declared once, in the module of its area."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from cscperf import __version__
+from cscperf.indicators import child_protection  # noqa: F401  (each import registers its indicators)
+from cscperf.indicators.spec import REGISTRY, Indicator
+
+
+def catalogue() -> list[Indicator]:
+    return sorted(REGISTRY.values(), key=lambda i: (_area_order(i.area), i.id))
+
+
+def get(indicator_id: str) -> Indicator:
+    try:
+        return REGISTRY[indicator_id]
+    except KeyError:
+        raise KeyError(f"no indicator {indicator_id!r}; the catalogue holds {', '.join(sorted(REGISTRY))}") from None
+
+
+def _area_order(area: str) -> int:
+    from cscperf.indicators.spec import AREAS
+
+    return AREAS.index(area)
+
+
+def catalogue_version() -> str:
+    """The package version plus a digest of the definitions: a changed rule is a new version."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:10]}"

@@ -1,0 +1,95 @@
+"""The building blocks indicators share: open-at-a-date, events in a window, working days, latest event.
+
+Every date rule of kpis.md §1 is written here once:
+* a record is open at D if start <= D and (end is null or end > D)  (§1.3)
+* an event is in the window if window_start <= date <= period_end    (§1.3, both ends inclusive)
+* working days between a and b count [a, b): W(b - 1) - W(a - 1)     (§1.1, stack-notes G3)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ibis
+from ibis import _
+
+from cscperf.model.codes import SHORT_BREAK_LEGAL_STATUSES
+
+
+@dataclass
+class Context:
+    """What an indicator's builder gets: the snapshot's tables, the period ends, the calendar."""
+    t: dict                  # canonical table name -> Ibis table
+    periods: ibis.Table      # period_end, window_start (rolling 12 months), ytd_start
+    calendar: ibis.Table     # d, is_working, wd
+    params: dict
+
+    def busdays(self, table: ibis.Table, start: str, end: str, name: str) -> ibis.Table:
+        return busdays(table, self.calendar, start, end, name)
+
+
+def day_before(date: ibis.Value) -> ibis.Value:
+    return (date - ibis.interval(days=1)).cast("date")
+
+
+def days_between(start: ibis.Value, end: ibis.Value) -> ibis.Value:
+    """Calendar days from start to end (end - start)."""
+    return end.delta(start, unit="day")
+
+
+def add_years(date: ibis.Value, years: int) -> ibis.Value:
+    """Calendar years, 29 February going to 28 February (as dateutil.relativedelta, kpis.md §1.2)."""
+    return (date + ibis.interval(years=years)).cast("date")
+
+
+def add_months(date: ibis.Value, months: int) -> ibis.Value:
+    return (date + ibis.interval(months=months)).cast("date")
+
+
+def open_at(periods: ibis.Table, records: ibis.Table, start: str = "start_date", end: str = "end_date") -> ibis.Table:
+    """Each (period end, record) with the record open at the period end."""
+    return periods.join(
+        records,
+        (records[start] <= periods.period_end) & (records[end].isnull() | (records[end] > periods.period_end)),
+    )
+
+
+def in_window(periods: ibis.Table, events: ibis.Table, date: str) -> ibis.Table:
+    """Each (period end, event) with the event's date inside the period's window."""
+    return periods.join(events, (events[date] >= periods.window_start) & (events[date] <= periods.period_end))
+
+
+def busdays(table: ibis.Table, calendar: ibis.Table, start: str, end: str, name: str) -> ibis.Table:
+    """Add `name` = working days in [start, end), null where either date is null."""
+    a = calendar.select(_a_d=calendar.d, _a_wd=calendar.wd)
+    b = calendar.select(_b_d=calendar.d, _b_wd=calendar.wd)
+    keyed = table.mutate(_a_key=day_before(table[start]), _b_key=day_before(table[end]))
+    joined = keyed.left_join(a, keyed._a_key == a._a_d).left_join(b, _._b_key == b._b_d)
+    return joined.mutate(**{name: (_._b_wd - _._a_wd)}).drop("_a_key", "_b_key", "_a_d", "_a_wd", "_b_d", "_b_wd")
+
+
+def latest_before(pairs: ibis.Table, events: ibis.Table, date: str, name: str, on_or_after: str | None = None) -> ibis.Table:
+    """Add `name` = the child's latest event date on or before the period end (and, if given, on or
+    after the date in column `on_or_after`); null where there is none.
+
+    Written as a join and max, which every engine runs; an as-of join is faster on DuckDB and is
+    the place to choose it per engine.
+    """
+    ev = events.select(_e_person=events.person_id, _e_date=events[date])
+    cond = (pairs.person_id == ev._e_person) & (ev._e_date <= pairs.period_end)
+    if on_or_after:
+        cond = cond & (ev._e_date >= pairs[on_or_after])
+    joined = pairs.left_join(ev, cond)
+    keys = [c for c in pairs.columns]
+    return joined.group_by(keys).aggregate(**{name: _._e_date.max()})
+
+
+def cla_episodes(t: dict) -> ibis.Table:
+    """903 episodes less short breaks (V3/V4): the base of every CLA figure (kpis.md §1.5)."""
+    eps = t["cla_episodes"]
+    return eps.filter(~eps.legal_status.isin(SHORT_BREAK_LEGAL_STATUSES))
+
+
+def flag(condition: ibis.Value) -> ibis.Value:
+    """1.0 where the condition holds, else 0.0 (a null condition counts as not met)."""
+    return condition.fill_null(False).ifelse(1.0, 0.0)

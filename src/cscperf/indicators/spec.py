@@ -1,0 +1,65 @@
+"""How an indicator is declared, and the registry that holds the catalogue.
+
+An indicator is declared once, with its metadata and a function that builds an Ibis expression of
+its *units*: one row per period end and per counted thing (a child, a plan, an assessment, a
+worker), with `num` and `den`, the unit's share of the numerator and denominator. The engine sums
+them to the figure; the same rows, filtered, are the child-level list behind it; grouped by a
+breakdown column, they are the breakdown. So a figure and its list cannot disagree.
+
+    value = sum(num) / sum(den) * scale            (den = child population for rates per 10,000)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+UP, DOWN, CONTEXT = "up", "down", "context"
+SNAPSHOT, ROLLING_12 = "month-end snapshot", "rolling 12 months"
+
+AREAS = ("Front door", "Assessment", "Section 47 and ICPC", "Child protection", "Children in need",
+         "Looked after children", "Missing", "Care leavers", "Adoption", "Courts", "Workforce")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    title: str
+    area: str
+    unit: str                   # "%", "per 10,000", "weeks", "incidents per child", "cases per FTE"
+    polarity: str               # UP, DOWN or CONTEXT
+    numerator: str              # in words
+    denominator: str            # in words
+    period: str                 # SNAPSHOT or ROLLING_12 (the window the engine gives `periods`)
+    sources: tuple[str, ...]    # canonical tables read; their coverage bounds the period ends
+    reference: str              # where the rule comes from (kpis.md row or section)
+    build: Callable = field(repr=False, compare=False)
+    scale: float = 1.0
+    per_population: bool = False    # den is the child population aged 0-17 (rates per 10,000)
+    params: dict = field(default_factory=dict, compare=False)
+    decimals: int = 1
+    breakdowns: tuple[str, ...] = ()   # unit columns the engine also groups by
+
+    @property
+    def is_percentage(self) -> bool:
+        return self.unit == "%"
+
+
+REGISTRY: dict[str, Indicator] = {}
+
+
+def indicator(**meta) -> Callable:
+    """Register the decorated units-builder as an indicator of the catalogue."""
+    def register(build: Callable) -> Callable:
+        ind = Indicator(build=build, **meta)
+        if ind.id in REGISTRY:
+            raise ValueError(f"indicator {ind.id} is declared twice")
+        if ind.area not in AREAS:
+            raise ValueError(f"indicator {ind.id}: unknown area {ind.area!r}")
+        if ind.polarity not in (UP, DOWN, CONTEXT):
+            raise ValueError(f"indicator {ind.id}: polarity must be up, down or context")
+        if ind.period not in (SNAPSHOT, ROLLING_12):
+            raise ValueError(f"indicator {ind.id}: unknown period rule {ind.period!r}")
+        REGISTRY[ind.id] = ind
+        return build
+    return register

@@ -1,0 +1,1 @@
+"""Readers: from the files a council holds to canonical tables."""

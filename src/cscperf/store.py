@@ -1,0 +1,208 @@
+"""The store: one DuckDB file holding every snapshot, its files and problems, and the results.
+
+Each load is one snapshot, written in one transaction: a load that fails leaves nothing behind.
+Canonical tables carry a `snapshot_id` column, so history is kept and any figure can be recomputed
+from the snapshot it came from. Indicators read the tables through Ibis (`tables`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from cscperf.model import TABLES
+from cscperf.sources.convert import SQL_TYPES
+from cscperf.sources.load import Loaded
+
+SCHEMA_VERSION = 1
+
+RESULT_COLUMNS = ("indicator", "period_end", "breakdown", "numerator", "denominator", "value",
+                  "snapshot", "catalogue_version")
+
+META_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE SEQUENCE IF NOT EXISTS snapshot_seq START 1;
+CREATE TABLE IF NOT EXISTS snapshots (
+    snapshot_id INTEGER PRIMARY KEY, created_at TIMESTAMP, extract_date DATE, council VARCHAR,
+    label VARCHAR, status VARCHAR, warnings INTEGER, rows_loaded BIGINT, rows_rejected BIGINT);
+CREATE TABLE IF NOT EXISTS snapshot_files (
+    snapshot_id INTEGER, path VARCHAR, sha256 VARCHAR, layout VARCHAR, "table" VARCHAR, encoding VARCHAR,
+    collection_year INTEGER, rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT);
+CREATE TABLE IF NOT EXISTS snapshot_coverage (snapshot_id INTEGER, "table" VARCHAR, covers_from DATE, covers_to DATE);
+CREATE TABLE IF NOT EXISTS problems (
+    snapshot_id INTEGER, file VARCHAR, "row" BIGINT, "column" VARCHAR, value VARCHAR, rule VARCHAR,
+    message VARCHAR, severity VARCHAR);
+CREATE TABLE IF NOT EXISTS results (
+    indicator VARCHAR, period_end DATE, breakdown VARCHAR, numerator DOUBLE, denominator DOUBLE,
+    value DOUBLE, units BIGINT, snapshot INTEGER, catalogue_version VARCHAR, computed_at TIMESTAMP);
+"""
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+@dataclass
+class Snapshot:
+    snapshot_id: int
+    created_at: dt.datetime
+    extract_date: dt.date | None
+    council: str | None
+    label: str | None
+    status: str
+    warnings: int
+    rows_loaded: int
+    rows_rejected: int
+
+
+class Store:
+    def __init__(self, path: str | Path, read_only: bool = False):
+        self.path = Path(path)
+        if read_only and not self.path.exists():
+            raise StoreError(f"{self.path}: no store here yet; load data first with `cscperf load FILES...`")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        if not read_only:
+            self._ensure_schema()
+        self._ibis = None
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _ensure_schema(self) -> None:
+        self.con.execute(META_DDL)
+        for t in TABLES:
+            cols = ", ".join(f'"{c.name}" {SQL_TYPES[c.type]}' for c in t.columns)
+            self.con.execute(f'CREATE TABLE IF NOT EXISTS "{t.name}" (snapshot_id INTEGER, {cols})')
+        found = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if found is None:
+            self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        elif int(found[0]) != SCHEMA_VERSION:
+            raise StoreError(f"{self.path} was written by another version of cscperf (schema {found[0]}, "
+                             f"this one reads {SCHEMA_VERSION}); load your files into a new store")
+
+    # ---- snapshots -------------------------------------------------------------------------
+
+    def write_snapshot(self, loaded: Loaded, council: str | None = None, label: str | None = None) -> int:
+        """Write every table of a load as one snapshot, all or nothing."""
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            sid = con.execute("SELECT nextval('snapshot_seq')").fetchone()[0]
+            loaded_rows = sum(f.rows_loaded for f in loaded.files)
+            rejected = sum(f.rows_rejected for f in loaded.files)
+            con.execute("INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, 'loaded', ?, ?, ?)",
+                        [sid, dt.datetime.now(), loaded.extract_date, council, label,
+                         len(loaded.warnings), loaded_rows, rejected])
+            for name, table in loaded.tables.items():
+                con.register("incoming", table)
+                cols = ", ".join(f'"{c}"' for c in table.column_names)
+                con.execute(f'INSERT INTO "{name}" (snapshot_id, {cols}) SELECT {sid}, {cols} FROM incoming')
+                con.unregister("incoming")
+            for f in loaded.files:
+                con.execute("INSERT INTO snapshot_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            [sid, f.path, f.sha256, f.layout, f.table, f.encoding, f.collection_year,
+                             f.rows_read, f.rows_loaded, f.rows_rejected])
+            for name, (start, end) in loaded.coverage.items():
+                con.execute("INSERT INTO snapshot_coverage VALUES (?, ?, ?, ?)", [sid, name, start, end])
+            if loaded.problems:
+                rows = [(sid, p.file, p.row, p.column, p.value, p.rule, p.message, p.severity) for p in loaded.problems]
+                con.executemany("INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return sid
+
+    def snapshots(self) -> list[Snapshot]:
+        rows = self.con.execute("SELECT * FROM snapshots ORDER BY snapshot_id").fetchall()
+        return [Snapshot(*r) for r in rows]
+
+    def latest_snapshot(self) -> int:
+        found = self.con.execute("SELECT max(snapshot_id) FROM snapshots").fetchone()[0]
+        if found is None:
+            raise StoreError(f"{self.path} holds no snapshot yet; load data first with `cscperf load FILES...`")
+        return found
+
+    def snapshot(self, snapshot_id: int | None) -> Snapshot:
+        sid = self.latest_snapshot() if snapshot_id is None else snapshot_id
+        row = self.con.execute("SELECT * FROM snapshots WHERE snapshot_id = ?", [sid]).fetchone()
+        if row is None:
+            raise StoreError(f"there is no snapshot {sid}; `cscperf snapshots` lists them")
+        return Snapshot(*row)
+
+    def coverage(self, snapshot_id: int) -> dict[str, tuple[dt.date, dt.date]]:
+        rows = self.con.execute('SELECT "table", covers_from, covers_to FROM snapshot_coverage WHERE snapshot_id = ?',
+                                [snapshot_id]).fetchall()
+        return {t: (a, b) for t, a, b in rows}
+
+    def table_counts(self, snapshot_id: int) -> dict[str, int]:
+        return {t.name: self.con.execute(f'SELECT count(*) FROM "{t.name}" WHERE snapshot_id = ?', [snapshot_id]).fetchone()[0]
+                for t in TABLES}
+
+    # ---- indicators --------------------------------------------------------------------------
+
+    def ibis(self):
+        if self._ibis is None:
+            import ibis
+
+            self._ibis = ibis.duckdb.from_connection(self.con)
+        return self._ibis
+
+    def tables(self, snapshot_id: int) -> dict:
+        """The canonical tables of one snapshot, as Ibis tables without the snapshot column."""
+        backend = self.ibis()
+        out = {}
+        for t in TABLES:
+            tab = backend.table(t.name)
+            out[t.name] = tab.filter(tab.snapshot_id == snapshot_id).drop("snapshot_id")
+        return out
+
+    def put_calendar(self, calendar: pa.Table) -> None:
+        self.con.register("incoming_calendar", calendar)
+        self.con.execute("CREATE OR REPLACE TABLE calendar AS SELECT * FROM incoming_calendar")
+        self.con.unregister("incoming_calendar")
+
+    # ---- results -----------------------------------------------------------------------------
+
+    def replace_results(self, snapshot_id: int, catalogue_version: str, results: pa.Table) -> None:
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("DELETE FROM results WHERE snapshot = ? AND catalogue_version = ?", [snapshot_id, catalogue_version])
+            con.register("incoming_results", results)
+            con.execute("""INSERT INTO results SELECT indicator, period_end, breakdown, numerator, denominator, value,
+                           units, snapshot, catalogue_version, now() FROM incoming_results""")
+            con.unregister("incoming_results")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def results(self, snapshot_id: int | None = None, catalogue_version: str | None = None) -> pa.Table:
+        """Results of a snapshot (latest by default), from the newest computation of it."""
+        sid = self.latest_snapshot() if snapshot_id is None else snapshot_id
+        if catalogue_version is None:
+            found = self.con.execute("SELECT catalogue_version FROM results WHERE snapshot = ? "
+                                     "ORDER BY computed_at DESC LIMIT 1", [sid]).fetchone()
+            if found is None:
+                raise StoreError(f"snapshot {sid} has no results yet; run `cscperf compute`")
+            catalogue_version = found[0]
+        cols = ", ".join(RESULT_COLUMNS) + ", units"
+        return self.con.execute(f"SELECT {cols} FROM results WHERE snapshot = ? AND catalogue_version = ? "
+                                "ORDER BY indicator, breakdown, period_end", [sid, catalogue_version]).to_arrow_table()
+
+    def problems(self, snapshot_id: int) -> list[tuple]:
+        return self.con.execute("SELECT file, \"row\", \"column\", value, rule, message, severity FROM problems "
+                                "WHERE snapshot_id = ? ORDER BY severity, file, \"row\"", [snapshot_id]).fetchall()
+
