@@ -25,10 +25,14 @@ def period_ends(ind: Indicator, coverage: dict[str, tuple[dt.date, dt.date]], ex
     if extract_date is None or any(s not in coverage for s in ind.sources):
         return []
     start = max(coverage[s][0] for s in ind.sources)
-    ends = month_ends(start, extract_date)
-    if ind.period == ROLLING_12:
-        ends = [d for d in ends if window_start(d) >= start]
-    return ends
+    return [d for d in month_ends(start, extract_date) if data_needed_from(ind, d) >= start]
+
+
+def data_needed_from(ind: Indicator, d: dt.date) -> dt.date:
+    """The first day an indicator's figure at D looks at: its window start, less any look-back."""
+    first = window_start(d) if ind.period == ROLLING_12 else d.replace(day=1)
+    months = first.year * 12 + first.month - 1 - ind.history_months
+    return dt.date(months // 12, months % 12 + 1, 1)
 
 
 def units(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: list[dt.date]) -> ibis.Table:

@@ -25,7 +25,6 @@ RESULT_COLUMNS = ("indicator", "period_end", "breakdown", "numerator", "denomina
 
 META_DDL = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE SEQUENCE IF NOT EXISTS snapshot_seq START 1;
 CREATE TABLE IF NOT EXISTS snapshots (
     snapshot_id INTEGER PRIMARY KEY, created_at TIMESTAMP, extract_date DATE, council VARCHAR,
     label VARCHAR, status VARCHAR, warnings INTEGER, rows_loaded BIGINT, rows_rejected BIGINT);
@@ -69,6 +68,13 @@ class Store:
         if not read_only:
             self._ensure_schema()
         self._ibis = None
+        self._tables: dict[int, dict] = {}
+
+    def _one(self, sql: str, params: list | None = None):
+        """The first row of a query, or None. (DuckDB 2.0 keeps a result open after fetchone(),
+        which blocks the next statement on the connection, so read it whole.)"""
+        rows = self.con.execute(sql, params or []).fetchall()
+        return rows[0] if rows else None
 
     def close(self) -> None:
         self.con.close()
@@ -84,7 +90,7 @@ class Store:
         for t in TABLES:
             cols = ", ".join(f'"{c.name}" {SQL_TYPES[c.type]}' for c in t.columns)
             self.con.execute(f'CREATE TABLE IF NOT EXISTS "{t.name}" (snapshot_id INTEGER, {cols})')
-        found = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        found = self._one("SELECT value FROM meta WHERE key = 'schema_version'")
         if found is None:
             self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         elif int(found[0]) != SCHEMA_VERSION:
@@ -98,7 +104,7 @@ class Store:
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
-            sid = con.execute("SELECT nextval('snapshot_seq')").fetchone()[0]
+            sid = self._one("SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshots")[0]
             loaded_rows = sum(f.rows_loaded for f in loaded.files)
             rejected = sum(f.rows_rejected for f in loaded.files)
             con.execute("INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, 'loaded', ?, ?, ?)",
@@ -129,14 +135,14 @@ class Store:
         return [Snapshot(*r) for r in rows]
 
     def latest_snapshot(self) -> int:
-        found = self.con.execute("SELECT max(snapshot_id) FROM snapshots").fetchone()[0]
+        found = self._one("SELECT max(snapshot_id) FROM snapshots")[0]
         if found is None:
             raise StoreError(f"{self.path} holds no snapshot yet; load data first with `cscperf load FILES...`")
         return found
 
     def snapshot(self, snapshot_id: int | None) -> Snapshot:
         sid = self.latest_snapshot() if snapshot_id is None else snapshot_id
-        row = self.con.execute("SELECT * FROM snapshots WHERE snapshot_id = ?", [sid]).fetchone()
+        row = self._one("SELECT * FROM snapshots WHERE snapshot_id = ?", [sid])
         if row is None:
             raise StoreError(f"there is no snapshot {sid}; `cscperf snapshots` lists them")
         return Snapshot(*row)
@@ -147,7 +153,7 @@ class Store:
         return {t: (a, b) for t, a, b in rows}
 
     def table_counts(self, snapshot_id: int) -> dict[str, int]:
-        return {t.name: self.con.execute(f'SELECT count(*) FROM "{t.name}" WHERE snapshot_id = ?', [snapshot_id]).fetchone()[0]
+        return {t.name: self._one(f'SELECT count(*) FROM "{t.name}" WHERE snapshot_id = ?', [snapshot_id])[0]
                 for t in TABLES}
 
     # ---- indicators --------------------------------------------------------------------------
@@ -161,12 +167,14 @@ class Store:
 
     def tables(self, snapshot_id: int) -> dict:
         """The canonical tables of one snapshot, as Ibis tables without the snapshot column."""
-        backend = self.ibis()
-        out = {}
-        for t in TABLES:
-            tab = backend.table(t.name)
-            out[t.name] = tab.filter(tab.snapshot_id == snapshot_id).drop("snapshot_id")
-        return out
+        if snapshot_id not in self._tables:
+            backend = self.ibis()
+            out = {}
+            for t in TABLES:
+                tab = backend.table(t.name)
+                out[t.name] = tab.filter(tab.snapshot_id == snapshot_id).drop("snapshot_id")
+            self._tables[snapshot_id] = out
+        return self._tables[snapshot_id]
 
     def put_calendar(self, calendar: pa.Table) -> None:
         self.con.register("incoming_calendar", calendar)
@@ -193,14 +201,14 @@ class Store:
         """Results of a snapshot (latest by default), from the newest computation of it."""
         sid = self.latest_snapshot() if snapshot_id is None else snapshot_id
         if catalogue_version is None:
-            found = self.con.execute("SELECT catalogue_version FROM results WHERE snapshot = ? "
-                                     "ORDER BY computed_at DESC LIMIT 1", [sid]).fetchone()
+            found = self._one("SELECT catalogue_version FROM results WHERE snapshot = ? "
+                                     "ORDER BY computed_at DESC LIMIT 1", [sid])
             if found is None:
                 raise StoreError(f"snapshot {sid} has no results yet; run `cscperf compute`")
             catalogue_version = found[0]
         cols = ", ".join(RESULT_COLUMNS) + ", units"
-        return self.con.execute(f"SELECT {cols} FROM results WHERE snapshot = ? AND catalogue_version = ? "
-                                "ORDER BY indicator, breakdown, period_end", [sid, catalogue_version]).to_arrow_table()
+        return self.con.sql(f"SELECT {cols} FROM results WHERE snapshot = ? AND catalogue_version = ? "
+                            "ORDER BY indicator, breakdown, period_end", params=[sid, catalogue_version]).to_arrow_table()
 
     def problems(self, snapshot_id: int) -> list[tuple]:
         return self.con.execute("SELECT file, \"row\", \"column\", value, rule, message, severity FROM problems "

@@ -4,6 +4,8 @@ Every date rule of kpis.md §1 is written here once:
 * a record is open at D if start <= D and (end is null or end > D)  (§1.3)
 * an event is in the window if window_start <= date <= period_end    (§1.3, both ends inclusive)
 * working days between a and b count [a, b): W(b - 1) - W(a - 1)     (§1.1, stack-notes G3)
+* a record is open in the window if start <= period_end and (end is null or end > window_start)
+  (the open-at rule applied to every day of the window: one ending on window_start was never open in it)
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ def add_years(date: ibis.Value, years: int) -> ibis.Value:
 
 
 def add_months(date: ibis.Value, months: int) -> ibis.Value:
+    """Calendar months (negative to go back); a day the target month lacks goes to its last day
+    (31 May less 3 months is 28 or 29 February), as dateutil.relativedelta (kpis.md §1.2)."""
     return (date + ibis.interval(months=months)).cast("date")
 
 
@@ -51,6 +55,15 @@ def open_at(periods: ibis.Table, records: ibis.Table, start: str = "start_date",
     return periods.join(
         records,
         (records[start] <= periods.period_end) & (records[end].isnull() | (records[end] > periods.period_end)),
+    )
+
+
+def open_in_window(periods: ibis.Table, records: ibis.Table, start: str = "start_date", end: str = "end_date") -> ibis.Table:
+    """Each (period end, record) with the record open on at least one day of the period's window:
+    start <= period_end and (end is null or end > window_start) (§1.3 open-at rule, day by day)."""
+    return periods.join(
+        records,
+        (records[start] <= periods.period_end) & (records[end].isnull() | (records[end] > periods.window_start)),
     )
 
 
@@ -93,3 +106,23 @@ def cla_episodes(t: dict) -> ibis.Table:
 def flag(condition: ibis.Value) -> ibis.Value:
     """1.0 where the condition holds, else 0.0 (a null condition counts as not met)."""
     return condition.fill_null(False).ifelse(1.0, 0.0)
+
+
+def has_earlier(events: ibis.Table, date: str, name: str, within_months: int | None = None,
+                key: str = "person_id") -> ibis.Table:
+    """Add boolean `name`: the same child (`key`) has another event dated strictly before this one's
+    date and, if `within_months` is given, on or after this date less that many calendar months
+    (29 February less 12 months is 28 February, as relativedelta). An event on the same date is not
+    earlier. Written as a self-join and count, which every engine runs."""
+    ev = events.select(_h_key=events[key], _h_date=events[date])
+    cond = (events[key] == ev._h_key) & (ev._h_date < events[date])
+    if within_months is not None:
+        cond = cond & (ev._h_date >= add_months(events[date], -within_months))
+    joined = events.left_join(ev, cond)
+    return joined.group_by(list(events.columns)).aggregate(**{name: _._h_date.count() > 0})
+
+
+def unit_key(*values: ibis.Value) -> ibis.Value:
+    """A text unit id made of several columns joined by '/', e.g. child and start date of an episode."""
+    parts = [v.cast("string") for v in values]
+    return parts[0].concat(*[p for v in parts[1:] for p in (ibis.literal("/"), v)]) if len(parts) > 1 else parts[0]

@@ -39,6 +39,10 @@ class Indicator:
     params: dict = field(default_factory=dict, compare=False)
     decimals: int = 1
     breakdowns: tuple[str, ...] = ()   # unit columns the engine also groups by
+    # Months of data needed before the period's own window (before D's month for a snapshot, before
+    # the window start for a rolling period): a look-back for earlier placements or referrals. The
+    # engine computes only month ends for which the data reaches that far back.
+    history_months: int = 0
 
     @property
     def is_percentage(self) -> bool:

@@ -1,0 +1,117 @@
+"""The main job, step by step: synthesise, load, compute, report. The CLI and the benchmark call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from cscperf import config as config_mod
+from cscperf.config import Config
+
+
+def progress_bar(console: Console | None = None) -> Progress:
+    return Progress(TextColumn("{task.description:<28}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                    TimeElapsedColumn(), console=console or Console(stderr=True), transient=False)
+
+
+def run_synth(out: Path, *, seed: int = 2019, scale: float = 1.0, start: dt.date | None = None,
+              end: dt.date | None = None, progress=None):
+    from cscperf import synth
+
+    kwargs = {k: v for k, v in {"start": start, "end": end}.items() if v is not None}
+    return synth.generate(Path(out), seed=seed, scale=scale, progress=progress, **kwargs)
+
+
+def load_files(cfg: Config, paths: list[Path], reject: bool = False, extract_date: dt.date | None = None,
+               label: str | None = None):
+    """Read and check the files, then store them as one snapshot. Raises LoadError with the problems."""
+    from cscperf.sources.load import read_files
+    from cscperf.store import Store
+
+    loaded = read_files(paths, on_error="reject" if reject else "abort", extract_date=extract_date)
+    with Store(cfg.store) as store:
+        sid = store.write_snapshot(loaded, council=cfg.council_name, label=label)
+    return sid, loaded
+
+
+def compute_all(store, cfg: Config, snapshot_id: int | None = None, console: Console | None = None):
+    from cscperf import engine
+    from cscperf.indicators import catalogue
+
+    inds = catalogue()
+    with progress_bar(console) as bar:
+        task = bar.add_task("Computing indicators", total=len(inds))
+
+        def step(ind_id: str) -> None:
+            bar.update(task, advance=1, description=f"Computing {ind_id}")
+
+        results = engine.compute(store, cfg, snapshot_id, inds, progress=step)
+        bar.update(task, description="Computed indicators")
+    return results
+
+
+def write_report(store, cfg: Config, out_dir: Path, snapshot_id: int | None = None, month: dt.date | None = None) -> Path:
+    from cscperf.report import write_scorecard
+
+    return write_scorecard(store, cfg, Path(out_dir), snapshot_id=snapshot_id, month=month)
+
+
+def run_demo(folder: Path, *, scale: float = 1.0, seed: int = 2019, console: Console | None = None) -> Path:
+    """Synth → load → compute → report in one folder, with a progress bar; returns the report's path.
+
+    The folder ends up as a council's would: ssda903/ and cms/ extracts, cscperf.toml, the store
+    and report/, so every other command works on it with `-c folder/cscperf.toml`.
+    """
+    from cscperf.store import Store
+
+    folder = Path(folder)
+    with progress_bar(console) as bar:
+        task = bar.add_task("Synthesising a council", total=100)
+
+        def synth_progress(what: str, fraction: float) -> None:
+            bar.update(task, completed=100 * fraction, description=f"Synthesising: {what}"[:28])
+
+        summary = run_synth(folder, seed=seed, scale=scale, progress=synth_progress)
+        bar.update(task, completed=100, description="Synthesised a council")
+        task = bar.add_task("Loading files", total=1)
+        cfg = config_mod.load(folder / "cscperf.toml")
+        if cfg.store.exists():
+            cfg.store.unlink()  # the demo starts afresh each time
+        load_files(cfg, [folder / "ssda903", folder / "cms"], extract_date=summary.extract_date, label="synthetic council")
+        bar.update(task, completed=1, description="Loaded files")
+    with Store(cfg.store) as store:
+        compute_all(store, cfg, console=console)
+        with progress_bar(console) as bar:
+            task = bar.add_task("Writing the report", total=1)
+            path = write_report(store, cfg, cfg.report_dir)
+            bar.update(task, completed=1, description="Wrote the report")
+    return path
+
+
+def run_bench(*, scale: float = 1.0, folder: Path | None = None, console: Console | None = None):
+    """Yield (step, seconds, detail) for each step of the demo, timed separately."""
+    from cscperf.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(folder or tmp)
+        t = time.perf_counter()
+        summary = run_synth(data, scale=scale)
+        yield "synth", time.perf_counter() - t, summary.describe()
+        cfg = config_mod.load(data / "cscperf.toml")
+        if cfg.store.exists():
+            cfg.store.unlink()
+        t = time.perf_counter()
+        sid, loaded = load_files(cfg, [data / "ssda903", data / "cms"], extract_date=summary.extract_date)
+        yield "load", time.perf_counter() - t, f"{sum(f.rows_loaded for f in loaded.files):,} rows from {len(loaded.files)} files"
+        with Store(cfg.store) as store:
+            t = time.perf_counter()
+            results = compute_all(store, cfg, sid, console=console)
+            yield "compute", time.perf_counter() - t, f"{results.num_rows:,} figures"
+            t = time.perf_counter()
+            path = write_report(store, cfg, cfg.report_dir, sid)
+            yield "report", time.perf_counter() - t, str(path.name)
