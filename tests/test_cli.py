@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from cscperf import __version__
 from cscperf.cli import app
 
-runner = CliRunner()
+runner = CliRunner(env={"COLUMNS": "200"})   # wide enough that Rich does not wrap what we look for
 
 
 @pytest.fixture(scope="module")

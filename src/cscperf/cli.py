@@ -92,6 +92,8 @@ def load(
     reject_bad_rows: bool = typer.Option(False, "--reject-bad-rows",
                                          help="Load what is valid and leave out rows with errors (default: any error stops the load)."),
     extract_date: Optional[str] = typer.Option(None, help="The date the data was extracted (default: from the data)."),
+    covers_from: Optional[str] = typer.Option(None, "--from",
+                                              help="First day the extracts cover, YYYY-MM-DD (default: from the data)."),
     label: Optional[str] = typer.Option(None, help="A label for the snapshot, e.g. 'March 2024 extract'."),
     problems_csv: Optional[Path] = typer.Option(None, "--problems", help="Write every problem found to this CSV."),
 ):
@@ -102,7 +104,7 @@ def load(
     cfg = settings(config, store)
     try:
         sid, loaded = load_files(cfg, paths, reject=reject_bad_rows, extract_date=parse_date(extract_date, "--extract-date"),
-                                 label=label)
+                                 label=label, covers_from=parse_date(covers_from, "--from"))
     except LoadError as e:
         _print_problems(e.problems)
         if problems_csv:

@@ -28,12 +28,13 @@ def run_synth(out: Path, *, seed: int = 2019, scale: float = 1.0, start: dt.date
 
 
 def load_files(cfg: Config, paths: list[Path], reject: bool = False, extract_date: dt.date | None = None,
-               label: str | None = None):
+               label: str | None = None, covers_from: dt.date | None = None):
     """Read and check the files, then store them as one snapshot. Raises LoadError with the problems."""
     from cscperf.sources.load import read_files
     from cscperf.store import Store
 
-    loaded = read_files(paths, on_error="reject" if reject else "abort", extract_date=extract_date)
+    loaded = read_files(paths, on_error="reject" if reject else "abort", extract_date=extract_date,
+                        covers_from=covers_from)
     with Store(cfg.store) as store:
         sid = store.write_snapshot(loaded, council=cfg.council_name, label=label)
     return sid, loaded
@@ -82,7 +83,8 @@ def run_demo(folder: Path, *, scale: float = 1.0, seed: int = 2019, console: Con
         cfg = config_mod.load(folder / "cscperf.toml")
         if cfg.store.exists():
             cfg.store.unlink()  # the demo starts afresh each time
-        load_files(cfg, [folder / "ssda903", folder / "cms"], extract_date=summary.extract_date, label="synthetic council")
+        load_files(cfg, [folder / "ssda903", folder / "cms"], extract_date=summary.extract_date,
+                   covers_from=summary.start, label="synthetic council")
         bar.update(task, completed=1, description="Loaded files")
     with Store(cfg.store) as store:
         compute_all(store, cfg, console=console)
@@ -106,7 +108,8 @@ def run_bench(*, scale: float = 1.0, folder: Path | None = None, console: Consol
         if cfg.store.exists():
             cfg.store.unlink()
         t = time.perf_counter()
-        sid, loaded = load_files(cfg, [data / "ssda903", data / "cms"], extract_date=summary.extract_date)
+        sid, loaded = load_files(cfg, [data / "ssda903", data / "cms"], extract_date=summary.extract_date,
+                                 covers_from=summary.start)
         yield "load", time.perf_counter() - t, f"{sum(f.rows_loaded for f in loaded.files):,} rows from {len(loaded.files)} files"
         with Store(cfg.store) as store:
             t = time.perf_counter()

@@ -75,9 +75,12 @@ def expand(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def read_files(paths: list[str | Path], on_error: str = "abort", extract_date: dt.date | None = None) -> Loaded:
+def read_files(paths: list[str | Path], on_error: str = "abort", extract_date: dt.date | None = None,
+               covers_from: dt.date | None = None) -> Loaded:
     """Read, check and merge files. on_error: "abort" (any error stops the load) or "reject"
-    (rows with errors are left out, and files that cannot be read are left out whole)."""
+    (rows with errors are left out, and files that cannot be read are left out whole).
+    extract_date and covers_from, when known, say what period the extracts cover; otherwise the
+    period is worked out from the data (`_coverage`)."""
     files, problems = expand(paths)
     results: list[FileResult] = []
     parts: dict[str, list[tuple[pa.Table, Layout, FileResult, int]]] = {}
@@ -112,7 +115,7 @@ def read_files(paths: list[str | Path], on_error: str = "abort", extract_date: d
     tables, merge_problems = _merge(parts)
     problems.extend(merge_problems)
     problems.extend(_orphans(tables))
-    coverage = _coverage(tables, parts)
+    coverage = _coverage(tables, parts, covers_from)
     if extract_date is None and coverage:
         extract_date = max(to for _, to in coverage.values())
     return Loaded(tables, results, problems, coverage, extract_date)
@@ -199,13 +202,14 @@ def _orphans(tables: dict[str, pa.Table]) -> list[Problem]:
     return problems
 
 
-def _coverage(tables, parts) -> dict[str, tuple[dt.date, dt.date]]:
+def _coverage(tables, parts, covers_from: dt.date | None = None) -> dict[str, tuple[dt.date, dt.date]]:
     """The period each table covers.
 
     SSDA903 tables cover the collection years loaded (1 April to 31 March). Other tables are
-    extracts of history: one covers from the first date on which every one of its date columns has
-    begun (a plan that started in 2012 can be in an extract from 2018, but the earliest plan *end*
-    shows where the extract begins) to its latest date.
+    extracts of history, covering from `covers_from` when the user says so; otherwise from the first
+    date on which every one of the table's date columns has begun (a plan that started in 2012 can
+    be in an extract from 2018, but the earliest plan *end* shows where the extract begins), taken
+    back to the first of its month, as extracts are taken by month; to the table's latest date.
     """
     out = {}
     for name, t in tables.items():
@@ -220,7 +224,8 @@ def _coverage(tables, parts) -> dict[str, tuple[dt.date, dt.date]]:
         if years:
             out[name] = (dt.date(min(years) - 1, 4, 1), dt.date(max(years), 3, 31))
         elif firsts:
-            out[name] = (max(firsts), max(lasts))
+            start = covers_from or max(firsts).replace(day=1)
+            out[name] = (start, max(lasts))
     return out
 
 

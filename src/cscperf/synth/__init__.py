@@ -1,0 +1,99 @@
+"""A synthetic council: seeded, deterministic SSDA903 returns, a CMS extract and a config file.
+
+    from cscperf.synth import generate
+    summary = generate(Path("out"))        # Blackwater County Council, April 2018 - March 2024
+
+writes `out/ssda903/<year>/*.csv` (the DfE layouts), `out/cms/*.csv` (the canonical templates) and
+`out/cscperf.toml`. The same arguments give byte-identical files. The CP visit figure (CP07) is
+planted to follow the committee minute: about 60.5% in July 2018 rising to about 76.3% in March 2024.
+
+How it is built: `council` simulates families one by one (each on its own random stream), `care`
+fills in periods of care, `workforce` staffs the teams and allocates every open case, `visits` plans
+the statutory visits and plants the CP07 trajectory; `ssda903` and `cms` write what the council's
+systems would hold. Larger councils could be streamed by simulating and writing families in chunks:
+only the allocations and the CP07 planting look across families, and both need only small per-case
+summaries (segments of open cases; CP plans and their visits).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from cscperf.synth.cms import MARGIN_DAYS, WriterCMS
+from cscperf.synth.configfile import CODE, write_config
+from cscperf.synth.council import Council
+from cscperf.synth.ssda903 import Writer903
+from cscperf.synth.visits import Trajectory, Visitor
+from cscperf.synth.workforce import Workforce
+
+
+@dataclass
+class Summary:
+    out: Path
+    start: dt.date          # the first day the extracts cover
+    extract_date: dt.date
+    counts: dict[str, int] = field(default_factory=dict)    # file (relative to out) -> rows written
+    paths: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def describe(self) -> str:
+        """One line for people: how much was written, to when, how fast."""
+        children = self.counts.get("cms/persons.csv", 0)
+        files = sum(1 for p in self.counts if p.endswith(".csv"))
+        rows = sum(n for p, n in self.counts.items() if p.endswith(".csv"))
+        return (f"{children:,} children, {rows:,} rows in {files} files, extract date {self.extract_date:%d %B %Y}, "
+                f"{self.seconds:.1f} s")
+
+    def rows(self, table: str) -> int:
+        """Rows written for a file stem across all folders, e.g. rows("episodes") over every 903 year."""
+        return sum(n for path, n in self.counts.items() if Path(path).stem == table)
+
+
+def generate(out: Path, *, seed: int = 2019, scale: float = 1.0, start: dt.date = dt.date(2018, 4, 1),
+             end: dt.date = dt.date(2024, 3, 31), cp_visits_from: float = 0.605, cp_visits_to: float = 0.763,
+             trajectory: tuple[dt.date, dt.date] = (dt.date(2018, 7, 31), dt.date(2024, 3, 31)),
+             progress: Callable[[str, float], None] | None = None) -> Summary:
+    """Simulate the council from `start` to `end` (the extract date) and write its files under `out`."""
+    if not 0 < scale <= 50:
+        raise ValueError(f"scale must be above 0 and at most 50, not {scale}")
+    if end <= start:
+        raise ValueError("end must be after start")
+    began = time.perf_counter()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    report = progress or (lambda stage, fraction: None)
+
+    council = Council(seed, scale, start, end, CODE)
+    world = council.simulate(report)
+    report("families", 1.0)
+
+    workforce = Workforce(council.days, council.start, council.end, seed, scale)
+    workforce.staff(workforce.demand(world.segments))
+    workforce.allocate(world.segments)
+    report("workforce", 1.0)
+
+    plan = Trajectory(trajectory[0], trajectory[1], cp_visits_from, cp_visits_to, seed)
+    Visitor(council.days, council.start, council.end, seed, plan,
+            since=council.start - MARGIN_DAYS).all_visits(world, report)
+    report("visits", 1.0)
+
+    summary = Summary(out, start, end)
+    w903 = Writer903(council.days, world, workforce.allocations, seed, council.start, council.end)
+    summary.counts.update(w903.write(out / "ssda903", report))
+    cms = WriterCMS(council.days, world, workforce, council.start, council.end)
+    cms.assign_ids()
+    summary.counts.update(cms.write(out / "cms", w903.people))
+    report("cms", 1.0)
+
+    write_config(out / "cscperf.toml", start, end, scale, trajectory[0])
+    summary.counts["cscperf.toml"] = 1
+    summary.paths = [out / p for p in summary.counts]
+    summary.seconds = time.perf_counter() - began
+    return summary
+
+
+__all__ = ["Summary", "generate"]
