@@ -53,6 +53,13 @@ def open_store(cfg, read_only: bool = False):
         fail(str(e))
 
 
+def command_name() -> str:
+    """How the user can run cscperf again: `cscperf` if it is on PATH, else the full path of this one."""
+    import shutil
+
+    return "cscperf" if shutil.which("cscperf") else str(Path(sys.argv[0]).resolve())
+
+
 def parse_date(text: Optional[str], what: str) -> Optional[dt.date]:
     if text is None:
         return None
@@ -76,11 +83,19 @@ def synth(
     scale: float = typer.Option(1.0, help="1 = a county (~450 children on CP plans, ~600 looked after)."),
     start: str = typer.Option("2018-04-01", help="First day of the data (YYYY-MM-DD)."),
     end: str = typer.Option("2024-03-31", help="Last day of the data, the extract date (YYYY-MM-DD)."),
+    cp_visits_from: float = typer.Option(0.605, help="Planted CP07 trajectory: the share visited at its first month."),
+    cp_visits_to: float = typer.Option(0.763, help="Planted CP07 trajectory: the share visited at its last month."),
+    trajectory: str = typer.Option("2018-07:2024-03", help="Planted CP07 trajectory: first and last month, YYYY-MM:YYYY-MM."),
 ):
     """Write a synthetic council's files: SSDA903 returns, CMS extracts and a cscperf.toml."""
     from cscperf.pipeline import run_synth
 
-    summary = run_synth(out_dir, seed=seed, scale=scale, start=parse_date(start, "--start"), end=parse_date(end, "--end"))
+    months = trajectory.split(":")
+    if len(months) != 2:
+        fail(f"--trajectory: {trajectory!r}; expected two months as YYYY-MM:YYYY-MM")
+    span = tuple(config_mod.parse_month(m, "--trajectory") for m in months)
+    summary = run_synth(out_dir, seed=seed, scale=scale, start=parse_date(start, "--start"), end=parse_date(end, "--end"),
+                        cp_visits_from=cp_visits_from, cp_visits_to=cp_visits_to, trajectory=span)
     out.print(f"Wrote a synthetic council to [bold]{out_dir}[/] ({summary.describe()})")
 
 
@@ -252,7 +267,7 @@ def demo(
 
     path = run_demo(folder, scale=scale, seed=seed, console=console)
     out.print(f"\nThe committee report is at [bold]{path.resolve()}[/]")
-    out.print(f"Open it in a browser, or look at the figures with: cscperf results -c {folder / 'cscperf.toml'}")
+    out.print(f"Open it in a browser, or look at the figures with:\n  {command_name()} results -c {folder / 'cscperf.toml'}")
 
 
 @app.command()

@@ -19,12 +19,12 @@ def progress_bar(console: Console | None = None) -> Progress:
                     TimeElapsedColumn(), console=console or Console(stderr=True), transient=False)
 
 
-def run_synth(out: Path, *, seed: int = 2019, scale: float = 1.0, start: dt.date | None = None,
-              end: dt.date | None = None, progress=None):
+def run_synth(out: Path, *, seed: int = 2019, scale: float = 1.0, progress=None, **options):
+    """Write a synthetic council; options not given (None) keep the generator's defaults."""
     from cscperf import synth
 
-    kwargs = {k: v for k, v in {"start": start, "end": end}.items() if v is not None}
-    return synth.generate(Path(out), seed=seed, scale=scale, progress=progress, **kwargs)
+    given = {k: v for k, v in options.items() if v is not None}
+    return synth.generate(Path(out), seed=seed, scale=scale, progress=progress, **given)
 
 
 def load_files(cfg: Config, paths: list[Path], reject: bool = False, extract_date: dt.date | None = None,
