@@ -364,3 +364,12 @@ def test_county_cp07_reads_as_the_minute(county, tmp_path):
         yearly[d.year].append(r["value"])
     means = [sum(v) / len(v) for _, v in sorted(yearly.items())]
     assert means == sorted(means)                 # improving year on year
+
+
+def test_cms_extract_columns_are_model_columns():
+    from cscperf.model import BY_NAME
+    from cscperf.synth.cms import COLUMNS
+
+    for table, columns in COLUMNS.items():
+        assert set(columns) <= set(BY_NAME[table].names), table
+        assert {c.name for c in BY_NAME[table].columns if c.required} <= set(columns), table

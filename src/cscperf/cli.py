@@ -131,7 +131,8 @@ def load(
     for col in ("file", "read as", "collection year", "rows", "rejected"):
         files.add_column(col, justify="right" if col in ("rows", "rejected") else "left")
     for f in loaded.files:
-        files.add_row(Path(f.path).name, f.layout or "-", str(f.collection_year or ""), str(f.rows_read), str(f.rows_rejected))
+        name = Path(f.path).name + (f" ({f.part})" if f.part else "")
+        files.add_row(name, f.layout or "-", str(f.collection_year or ""), str(f.rows_read), str(f.rows_rejected))
     out.print(files)
     if loaded.problems:
         _print_problems(loaded.problems)

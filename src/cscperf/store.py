@@ -18,7 +18,7 @@ from cscperf.model import TABLES
 from cscperf.sources.convert import SQL_TYPES
 from cscperf.sources.load import Loaded
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 RESULT_COLUMNS = ("indicator", "period_end", "breakdown", "numerator", "denominator", "value",
                   "snapshot", "catalogue_version")
@@ -29,8 +29,8 @@ CREATE TABLE IF NOT EXISTS snapshots (
     snapshot_id INTEGER PRIMARY KEY, created_at TIMESTAMP, extract_date DATE, council VARCHAR,
     label VARCHAR, status VARCHAR, warnings INTEGER, rows_loaded BIGINT, rows_rejected BIGINT);
 CREATE TABLE IF NOT EXISTS snapshot_files (
-    snapshot_id INTEGER, path VARCHAR, sha256 VARCHAR, layout VARCHAR, "table" VARCHAR, encoding VARCHAR,
-    collection_year INTEGER, rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT);
+    snapshot_id INTEGER, path VARCHAR, sha256 VARCHAR, format VARCHAR, part VARCHAR, layout VARCHAR, "table" VARCHAR,
+    encoding VARCHAR, collection_year INTEGER, rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT);
 CREATE TABLE IF NOT EXISTS snapshot_coverage (snapshot_id INTEGER, "table" VARCHAR, covers_from DATE, covers_to DATE);
 CREATE TABLE IF NOT EXISTS problems (
     snapshot_id INTEGER, file VARCHAR, "row" BIGINT, "column" VARCHAR, value VARCHAR, rule VARCHAR,
@@ -116,8 +116,8 @@ class Store:
                 con.execute(f'INSERT INTO "{name}" (snapshot_id, {cols}) SELECT {sid}, {cols} FROM incoming')
                 con.unregister("incoming")
             for f in loaded.files:
-                con.execute("INSERT INTO snapshot_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            [sid, f.path, f.sha256, f.layout, f.table, f.encoding, f.collection_year,
+                con.execute("INSERT INTO snapshot_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            [sid, f.path, f.sha256, f.format, f.part, f.layout, f.table, f.encoding, f.collection_year,
                              f.rows_read, f.rows_loaded, f.rows_rejected])
             for name, (start, end) in loaded.coverage.items():
                 con.execute("INSERT INTO snapshot_coverage VALUES (?, ?, ?, ?)", [sid, name, start, end])

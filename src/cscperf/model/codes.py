@@ -157,6 +157,38 @@ TEAM_SERVICE = {
     "OTHER": "Other",
 }
 
+DISABILITY = {
+    "NONE": "No disability", "MOB": "Mobility", "HAND": "Hand function", "PC": "Personal care",
+    "INC": "Incontinence", "COMM": "Communication", "LD": "Learning", "HEAR": "Hearing", "VIS": "Vision",
+    "BEH": "Behaviour", "CON": "Consciousness", "AUT": "Autism/Asperger syndrome", "DDA": "Other DDA",
+}
+
+# CIN census AssessmentFactors, the union of the 2017-2026 schemas (18A and 19A were split into
+# child-on-child B and adult-on-child C in 2021). A/B/C: about the child / parent or carer / another person.
+ASSESSMENT_FACTOR = {
+    "1A": "Alcohol misuse: child", "1B": "Alcohol misuse: parent or carer", "1C": "Alcohol misuse: other person",
+    "2A": "Drug misuse: child", "2B": "Drug misuse: parent or carer", "2C": "Drug misuse: other person",
+    "3A": "Domestic abuse: child", "3B": "Domestic abuse: parent or carer", "3C": "Domestic abuse: other person",
+    "4A": "Mental health: child", "4B": "Mental health: parent or carer", "4C": "Mental health: other person",
+    "5A": "Learning disability: child", "5B": "Learning disability: parent or carer",
+    "5C": "Learning disability: other person", "6A": "Physical disability or illness: child",
+    "6B": "Physical disability or illness: parent or carer", "6C": "Physical disability or illness: other person",
+    "7A": "Young carer", "8B": "Privately fostered: overseas, intending to return",
+    "8C": "Privately fostered: overseas, intending to stay", "8D": "Privately fostered: UK, educational placement",
+    "8E": "Privately fostered: UK, alternative family arrangement", "8F": "Privately fostered: other",
+    "9A": "Unaccompanied asylum-seeking child", "10A": "Going or being missing", "11A": "Child sexual exploitation",
+    "12A": "Trafficking", "13A": "Gangs", "14A": "Socially unacceptable behaviour", "15A": "Self-harm",
+    "16A": "Neglect", "17A": "Emotional abuse", "18A": "Physical abuse", "18B": "Physical abuse: child on child",
+    "18C": "Physical abuse: adult on child", "19A": "Sexual abuse", "19B": "Sexual abuse: child on child",
+    "19C": "Sexual abuse: adult on child", "20": "Other", "21": "No factors identified",
+    "22A": "Female genital mutilation", "23A": "Abuse linked to faith or belief", "24A": "Child criminal exploitation",
+}
+
+HEALTH_CHECK = {
+    "IHA": "Initial health assessment", "RHA": "Review (annual) health assessment", "DENTAL": "Dental check",
+    "SDQ": "Strengths and difficulties questionnaire", "OPTICIAN": "Eye test",
+}
+
 YES_NO = {"true": "Yes", "false": "No"}
 
 ALL = {
@@ -168,4 +200,5 @@ ALL = {
     "referral_source": REFERRAL_SOURCE, "visit_type": VISIT_TYPE, "visit_location": VISIT_LOCATION,
     "missing_from": MISSING_FROM, "rhi_reason": RHI_REASON, "court_order": COURT_ORDER,
     "professional_role": PROFESSIONAL_ROLE, "leaving_reason": LEAVING_REASON, "team_service": TEAM_SERVICE,
+    "disability": DISABILITY, "assessment_factor": ASSESSMENT_FACTOR, "health_check": HEALTH_CHECK,
 }

@@ -67,6 +67,28 @@ TABLES: tuple[Table, ...] = (
         C("mother_child_dob", "date", "903 MC_DOB: date of birth of the mother's child"),
     ), key=("person_id",), ssd="ssd_person"),
 
+    Table("disabilities", "Each child's recorded disabilities (CIN census Disabilities).", (
+        PERSON_ID,
+        C("disability", "str", "Disability code", True, codes="disability"),
+    ), key=("person_id", "disability"), ssd="ssd_disability"),
+
+    Table("contacts", "Contacts with the front door (Annex A list 1, SSD contacts).", (
+        C("contact_id", "str", "Identifier of the contact", True),
+        PERSON_ID,
+        C("contact_date", "date", "Date of the contact", True),
+        C("contact_source", "str", "Source of the contact (CIN referral source codes)", codes="referral_source"),
+        C("outcome", "str", "Outcome of the contact, as recorded"),
+    ), key=("contact_id",), event_dates=("contact_date",), ssd="ssd_contacts"),
+
+    Table("early_help_episodes", "Early help assessments and episodes (Annex A list 2).", (
+        C("episode_id", "str", "Identifier of the early help episode", True),
+        PERSON_ID,
+        C("start_date", "date", "Assessment or episode start", True),
+        C("end_date", "date", "Assessment completion or episode end"),
+        C("organisation", "str", "Organisation completing the assessment"),
+    ), key=("episode_id",), event_dates=("start_date", "end_date"), ssd="ssd_early_help_episodes",
+        ordered_dates=(("start_date", "end_date"),)),
+
     Table("referrals", "Referrals to children's social care, each the start of a CIN episode.", (
         C("referral_id", "str", "Identifier of the referral (CIN episode)", True),
         PERSON_ID,
@@ -89,12 +111,28 @@ TABLES: tuple[Table, ...] = (
     ), key=("assessment_id",), event_dates=("start_date", "authorised_date"), ssd="ssd_cin_assessments",
         ordered_dates=(("start_date", "authorised_date"),)),
 
+    Table("assessment_factors", "Factors identified at the end of an assessment (CIN census AssessmentFactors).", (
+        C("assessment_id", "str", "The assessment", True),
+        PERSON_ID,
+        C("factor", "str", "Factor code, e.g. 3A domestic abuse (child), 10A going missing", True, codes="assessment_factor"),
+    ), key=("assessment_id", "factor"), ssd="ssd_assessment_factors"),
+
+    Table("cin_plans", "Child in need plans (CIN census CINPlanDates, SSD cin_plans).", (
+        C("cin_plan_id", "str", "Identifier of the plan", True),
+        PERSON_ID,
+        C("referral_id", "str", "The referral (CIN episode) the plan belongs to"),
+        C("start_date", "date", "Plan start date", True),
+        C("end_date", "date", "Plan end date (blank while open)"),
+    ), key=("cin_plan_id",), event_dates=("start_date", "end_date"), ssd="ssd_cin_plans",
+        ordered_dates=(("start_date", "end_date"),)),
+
     Table("s47_enquiries", "Section 47 enquiries.", (
         C("s47_id", "str", "Identifier of the enquiry", True),
         PERSON_ID,
         C("referral_id", "str", "The referral the enquiry belongs to"),
         C("start_date", "date", "S47 actual start date (strategy discussion initiating it)", True),
         C("end_date", "date", "Date the enquiry ended"),
+        C("icpc_not_required", "bool", "An initial child protection conference was judged unnecessary"),
     ), key=("s47_id",), event_dates=("start_date", "end_date"), ssd="ssd_s47_enquiry",
         ordered_dates=(("start_date", "end_date"),)),
 
@@ -103,6 +141,7 @@ TABLES: tuple[Table, ...] = (
         C("s47_id", "str", "The S47 enquiry that led to it"),
         PERSON_ID,
         C("icpc_date", "date", "Date of the initial child protection conference", True),
+        C("target_date", "date", "Date the conference was due (CIN InitialCPCtarget)"),
         C("cp_plan", "bool", "The conference resulted in a child protection plan"),
         C("transfer_in", "bool", "A transfer-in conference (excluded from timeliness)"),
     ), key=("icpc_id",), event_dates=("icpc_date",), ssd="ssd_initial_cp_conference"),
@@ -115,8 +154,16 @@ TABLES: tuple[Table, ...] = (
         C("initial_category", "str", "Initial category of abuse", codes="category_of_abuse"),
         C("latest_category", "str", "Latest category of abuse", codes="category_of_abuse"),
         C("previous_plans", "int", "Number of previous CP plans recorded (CIN NumberOfPreviousCPP)"),
+        C("emergency_protection", "bool", "Subject to an emergency protection order or police protection in the "
+                                          "last six months (Annex A list 7)"),
     ), key=("cp_plan_id",), event_dates=("start_date", "end_date"), ssd="ssd_cp_plans",
         ordered_dates=(("start_date", "end_date"),)),
+
+    Table("cp_reviews", "Child protection review conferences.", (
+        C("cp_plan_id", "str", "The plan reviewed"),
+        PERSON_ID,
+        C("review_date", "date", "Date of the review conference", True),
+    ), key=("person_id", "review_date"), event_dates=("review_date",), ssd="ssd_cp_reviews"),
 
     Table("visits", "Statutory visits to children on CP, CIN and CLA plans.", (
         C("visit_id", "str", "Identifier of the visit", True),
@@ -151,6 +198,12 @@ TABLES: tuple[Table, ...] = (
         C("participation", "str", "903 REVIEW_CODE", codes="review_participation"),
     ), key=("person_id", "review_date"), event_dates=("review_date",), ssd="ssd_cla_reviews"),
 
+    Table("cla_health", "Health and dental checks of looked-after children (Annex A list 8, SSD cla_health).", (
+        PERSON_ID,
+        C("check_type", "str", "Which check", True, codes="health_check"),
+        C("check_date", "date", "Date of the check", True),
+    ), key=("person_id", "check_type", "check_date"), event_dates=("check_date",), ssd="ssd_cla_health"),
+
     Table("uasc", "Unaccompanied asylum-seeking children (903 UASC).", (
         PERSON_ID,
         C("uasc_ceased_date", "date", "903 DUC, date UASC status ceased"),
@@ -176,7 +229,11 @@ TABLES: tuple[Table, ...] = (
         C("collection_year", "int", "Collection year (year ending 31 March)"),
         C("in_touch", "str", "903 IN_TOUCH: YES, NO, DIED, REFU, NREQ, RHOM"),
         C("activity", "str", "903 ACTIV"),
-        C("accommodation", "str", "903 ACCOM"),
+        C("accommodation", "str", "903 ACCOM (letter for the type, then 1 suitable or 2 not suitable)"),
+        C("eligibility", "str", "Care leaver category: relevant, former relevant, qualifying, eligible"),
+        C("latest_contact_date", "date", "Date of the latest contact with the young person"),
+        C("pathway_plan_review_date", "date", "Date of the latest pathway plan review"),
+        C("personal_adviser", "str", "Allocated personal adviser"),
     ), key=("person_id", "collection_year"), ssd="ssd_care_leavers"),
 
     Table("adoptions", "Children adopted (903 AD1).", (
@@ -195,6 +252,42 @@ TABLES: tuple[Table, ...] = (
         C("date_placed_ceased", "date", "903 DATE_PLACED_CEASED"),
         C("reason_placed_ceased", "str", "903 REASON_PLACED_CEASED, RD1-RD4"),
     ), key=("person_id", "date_placed"), event_dates=("date_placed", "date_placed_ceased"), ssd="ssd_permanence"),
+
+    Table("permanence", "Adoption milestones of children with a plan for adoption (Annex A list 10, SSD permanence).", (
+        PERSON_ID,
+        C("entered_care_date", "date", "Date the child entered care"),
+        C("decision_date", "date", "Decision that the child should be placed for adoption (ADM)", True),
+        C("placement_order_date", "date", "Date of the placement order"),
+        C("matched_date", "date", "Date matched with prospective adopters"),
+        C("placed_date", "date", "Date placed for adoption"),
+        C("adoption_order_date", "date", "Date of the adoption order"),
+        C("reversed_date", "date", "Decision that the child should no longer be placed for adoption"),
+        C("reversed_reason", "str", "Why the child is no longer to be placed for adoption"),
+        C("ffa_placed_date", "date", "Placed in a fostering-for-adoption or concurrent planning placement"),
+    ), key=("person_id", "decision_date"), event_dates=("decision_date", "placed_date", "adoption_order_date"),
+        ssd="ssd_permanence"),
+
+    Table("adopters", "Prospective adopters and their progress (Annex A list 11).", (
+        C("adopter_id", "str", "Individual adopter identifier", True),
+        C("family_id", "str", "Adoptive family identifier"),
+        C("sex", "str", "M, F or U", codes="sex"),
+        C("ethnicity", "str", "DfE ethnicity code", codes="ethnicity"),
+        C("disability", "bool", "Has a disability"),
+        C("fostering_for_adoption", "bool", "The (prospective) adopter is fostering for adoption"),
+        C("enquiry_date", "date", "Date the enquiry was received"),
+        C("stage1_start", "date", "Stage 1 started"),
+        C("stage1_end", "date", "Stage 1 ended"),
+        C("stage2_start", "date", "Stage 2 started"),
+        C("stage2_end", "date", "Stage 2 ended"),
+        C("application_date", "date", "Application submitted"),
+        C("approval_date", "date", "Application approved"),
+        C("matched_date", "date", "Matched with child(ren)"),
+        C("placed_date", "date", "Child(ren) placed"),
+        C("children_placed", "int", "Number of children placed"),
+        C("adoption_order_date", "date", "Date of the adoption order"),
+        C("left_date", "date", "Date the adopter left the process"),
+        C("left_reason", "str", "Why the adopter left the process"),
+    ), key=("adopter_id",), event_dates=("enquiry_date", "approval_date"), ssd="ssd_permanence (adopters)"),
 
     Table("previous_permanence", "Permanence before this period of care (903 PrevPerm).", (
         PERSON_ID,
@@ -243,6 +336,21 @@ TABLES: tuple[Table, ...] = (
     ), key=("proceedings_id", "person_id"), event_dates=("issue_date", "final_order_date"), ssd="ssd_pre_proceedings",
         ordered_dates=(("issue_date", "final_order_date"),)),
 
+    Table("pre_proceedings", "Pre-proceedings (PLO) and family group decision making (CIN census 2026, SSD pre_proceedings).", (
+        PERSON_ID,
+        C("referral_id", "str", "The referral (CIN episode)"),
+        C("start_date", "date", "Pre-proceedings start (PPStartDate / PLO decision)", True),
+        C("letter_before_proceedings_date", "date", "Letter before proceedings sent"),
+        C("fgdm_offered", "bool", "A family group decision-making meeting was offered"),
+        C("fgdm_held", "bool", "A family group decision-making meeting was held"),
+        C("initial_meeting_date", "date", "Initial pre-proceedings meeting"),
+        C("review_meetings", "int", "Number of review meetings"),
+        C("decision_date", "date", "Step-down or issue decision"),
+        C("outcome", "str", "Outcome of pre-proceedings"),
+        C("court_application_date", "date", "Date of the care application, if made"),
+    ), key=("person_id", "start_date"), event_dates=("start_date", "decision_date"), ssd="ssd_pre_proceedings",
+        ordered_dates=(("start_date", "decision_date"),)),
+
     Table("teams", "Teams of the children's social care service.", (
         C("team_id", "str", "Team identifier", True),
         C("team_name", "str", "Team name", True),
@@ -259,8 +367,28 @@ TABLES: tuple[Table, ...] = (
         C("start_date", "date", "Start date in the role"),
         C("leave_date", "date", "Leaving date (blank while in post)"),
         C("leave_reason", "str", "Reason for leaving (CSWW ReasonLeave)", codes="leaving_reason"),
+        C("org_role", "str", "CSWW OrgRole: 1 senior manager ... 5 case holder, 6 qualified without cases"),
+        C("swe_number", "str", "Social Work England registration number"),
     ), key=("professional_id",), event_dates=("start_date", "leave_date"), ssd="ssd_professionals",
         ordered_dates=(("start_date", "leave_date"),)),
+
+    Table("workforce_census", "Each worker's figures at a workforce census date (CSWW, 30 September).", (
+        C("professional_id", "str", "The worker", True),
+        C("census_date", "date", "Census reference date", True),
+        C("fte", "float", "FTE at the census date (FTE30)"),
+        C("cases", "int", "Cases held at the census date (Cases30)"),
+        C("working_days_lost", "float", "Working days lost to sickness in the year"),
+        C("absent", "bool", "Absent at the census date"),
+        C("absence_reason", "str", "Reason for absence (CSWW ReasonAbsence)"),
+    ), key=("professional_id", "census_date"), event_dates=("census_date",)),
+
+    Table("vacancies", "Social worker vacancies and agency cover at a census date (CSWW LALevelVacancies).", (
+        C("census_date", "date", "Census reference date", True),
+        C("vacancies_fte", "float", "FTE vacancies"),
+        C("agency_fte", "float", "FTE agency workers"),
+        C("agency_headcount", "int", "Agency workers (headcount)"),
+        C("agency_cover_fte", "float", "FTE agency workers covering vacancies"),
+    ), key=("census_date",), event_dates=("census_date",)),
 
     Table("allocations", "Which worker and team held each child's case, and when.", (
         PERSON_ID,

@@ -63,7 +63,7 @@ def convert(text: TextTable, layout: Layout) -> tuple[pa.Table, list[Problem]]:
     """The file's rows as the canonical table's columns (plus `_line`), and the problems found."""
     spec = model_table(layout.table)
     by_norm = {norm(h): i for i, h in enumerate(text.header)}
-    file = text.path.name
+    file = text.name
     raw_cols: dict[str, pa.Array] = {"_line": pa.array(text.lines, pa.int64())}
     source_of: dict[str, str] = {}  # canonical column -> file column as written
     for file_col, canon in layout.columns.items():

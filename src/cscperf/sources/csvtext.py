@@ -1,4 +1,4 @@
-"""Reading delimited text files as councils write them.
+"""Rows of text values with the line each came from; and reading delimited text files as councils write them.
 
 UTF-8 with or without a byte-order mark, or Windows-1252 (what Excel on Windows saves); comma, tab
 or semicolon separated. Every value stays text here, so child identifiers keep their leading zeros;
@@ -25,6 +25,11 @@ class TextTable:
     rows: list[list[str]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)     # line in the file of each row
     problems: list[Problem] = field(default_factory=list)
+    label: str = ""      # how problems name where the rows came from, if not the file name ("x.xlsx, List 7")
+
+    @property
+    def name(self) -> str:
+        return self.label or self.path.name
 
     @property
     def empty(self) -> bool:
@@ -57,7 +62,7 @@ def read_text_table(path: str | Path) -> TextTable:
     table = TextTable(path, hashlib.sha256(data).hexdigest(), encoding, [])
     first_line = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first_line))
-    name = path.name
+    name = table.name
     for record in reader:
         if not any(v.strip() for v in record):
             continue  # blank lines (and files that are only a newline) carry nothing

@@ -1,6 +1,7 @@
 """From a list of files and folders to validated canonical tables, ready to store as one snapshot.
 
-Each file is recognised by its header, typed column by column, and checked; then the files that
+Each file goes to the reader of its format (`readers`), which splits it into parts, one per
+canonical table; every part is typed column by column and checked (`convert`); then the parts that
 fill the same table are merged (a record repeated across collection years, or held by both a return
 and a template, becomes one). Nothing is written here: the store writes all of it or none of it.
 """
@@ -8,6 +9,7 @@ and a template, becomes one). Nothing is written here: the store writes all of i
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,27 +18,27 @@ import duckdb
 import pyarrow as pa
 
 from cscperf.model import BY_NAME
-from cscperf.sources import ssda903, templates
 from cscperf.sources.convert import convert
-from cscperf.sources.csvtext import read_text_table
-from cscperf.sources.layouts import Layout, recognise
+from cscperf.sources.layouts import Layout
 from cscperf.sources.problems import ERROR, WARNING, LoadError, Problem
+from cscperf.sources.readers import Part, reader_for
 
-LAYOUTS: list[Layout] = ssda903.LAYOUTS + templates.LAYOUTS
-TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
 
 @dataclass
 class FileResult:
+    """What became of one part of one file (a CSV is one part; a workbook or XML file, several)."""
     path: str
     sha256: str
+    format: str | None = None
+    part: str | None = None              # the part's name when a file has several (sheet, element)
     layout: str | None = None
     table: str | None = None
     encoding: str | None = None
     rows_read: int = 0
     rows_rejected: int = 0
-    collection_year: int | None = None   # SSDA903: the year ending 31 March the file was returned for
+    collection_year: int | None = None   # SSDA903 / CIN census: the year ending 31 March returned for
 
     @property
     def rows_loaded(self) -> int:
@@ -57,17 +59,22 @@ class Loaded:
         return [p for p in self.problems if p.severity == WARNING]
 
 
+@dataclass
+class Typed:
+    """A part after typing: its rows, where they came from, and what period they cover."""
+    rows: pa.Table
+    layout: Layout
+    result: FileResult
+    index: int                       # order of the file in the load (later files win ties)
+    covers: tuple[dt.date, dt.date] | None = None
+
+
 def expand(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
-    """Files named directly, and the text files inside folders (sorted, so loads are repeatable)."""
+    """Files named directly, and every file inside folders (sorted, so loads are repeatable)."""
     files, problems = [], []
     for p in map(Path, paths):
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES:
-                    files.append(f)
-                elif f.is_file():
-                    problems.append(Problem(str(f), None, None, None, "format",
-                                            f"{f.suffix or 'this'} files are not read yet; skipped", WARNING))
+            files += [f for f in sorted(p.rglob("*")) if f.is_file() and not f.name.startswith(".")]
         elif p.is_file():
             files.append(p)
         else:
@@ -83,62 +90,82 @@ def read_files(paths: list[str | Path], on_error: str = "abort", extract_date: d
     period is worked out from the data (`_coverage`)."""
     files, problems = expand(paths)
     results: list[FileResult] = []
-    parts: dict[str, list[tuple[pa.Table, Layout, FileResult, int]]] = {}
+    typed_parts: dict[str, list[Typed]] = {}
     for index, path in enumerate(files):
-        text = read_text_table(path)
-        result = FileResult(str(path), text.sha256, encoding=text.encoding,
-                            rows_read=len(text.rows) + len(text.problems))
-        results.append(result)
-        problems.extend(text.problems)
-        if text.empty:
-            problems.append(Problem(path.name, None, None, None, "empty", "the file is empty; nothing to load", WARNING))
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        reader = reader_for(path)
+        if reader is None:
+            problems.append(Problem(path.name, None, None, None, "format",
+                                    "not a format cscperf reads (SSDA903 CSV or XML, CIN census XML, Annex A workbook, "
+                                    "workforce census XML, or a cscperf CSV template); skipped", WARNING))
             continue
-        layout, found = recognise(text.header, LAYOUTS, path.name)
-        problems.extend(found)
-        if layout is None:
-            result.rows_rejected = result.rows_read
+        try:
+            parts, found = reader.read(path)
+        except Exception as e:  # a file that cannot be read at all is rejected whole, saying why
+            problems.append(Problem(path.name, None, None, None, "unreadable",
+                                    f"could not be read as {reader.format}: {e}", ERROR))
+            results.append(FileResult(str(path), sha, reader.format))
             continue
-        result.layout, result.table = layout.name, layout.table
-        typed, found = convert(text, layout)
         problems.extend(found)
-        bad_lines = {p.row for p in found + text.problems if p.severity == ERROR}
-        result.rows_rejected = len(text.problems) + sum(1 for line in text.lines if line in bad_lines)
-        if bad_lines:
-            keep = pa.array([line not in bad_lines for line in typed.column("_line").to_pylist()])
-            typed = typed.filter(keep)
-        parts.setdefault(layout.table, []).append((typed, layout, result, index))
+        if not parts:
+            results.append(FileResult(str(path), sha, reader.format))
+        for part in parts:
+            typed = _type_part(part, path, sha, reader.format, index, problems)
+            results.append(typed.result if isinstance(typed, Typed) else typed)
+            if isinstance(typed, Typed):
+                typed_parts.setdefault(typed.layout.table, []).append(typed)
 
     if on_error == "abort" and any(p.severity == ERROR for p in problems):
         raise LoadError(problems)
 
-    _assign_collection_years(parts)
-    tables, merge_problems = _merge(parts)
+    _assign_collection_years(typed_parts)
+    tables, merge_problems = _merge(typed_parts)
     problems.extend(merge_problems)
     problems.extend(_orphans(tables))
-    coverage = _coverage(tables, parts, covers_from)
+    coverage = _coverage(typed_parts, covers_from)
     if extract_date is None and coverage:
         extract_date = max(to for _, to in coverage.values())
     return Loaded(tables, results, problems, coverage, extract_date)
 
 
-def _assign_collection_years(parts) -> None:
+def _type_part(part: Part, path: Path, sha: str, fmt: str, index: int, problems: list[Problem]) -> Typed | FileResult:
+    text = part.text
+    result = FileResult(str(path), sha, fmt, part=text.label or None, encoding=text.encoding,
+                        rows_read=len(text.rows) + sum(1 for p in text.problems if p.rule == "row-length"),
+                        collection_year=part.collection_year)
+    if part.layout is None:
+        result.rows_rejected = result.rows_read
+        return result
+    result.layout, result.table = part.layout.name, part.layout.table
+    rows, found = convert(text, part.layout)
+    problems.extend(found)
+    bad_lines = {p.row for p in found + text.problems if p.severity == ERROR}
+    result.rows_rejected = (result.rows_read - len(text.rows)) + sum(1 for line in text.lines if line in bad_lines)
+    if bad_lines:
+        keep = pa.array([line not in bad_lines for line in rows.column("_line").to_pylist()], pa.bool_())
+        rows = rows.filter(keep)
+    return Typed(rows, part.layout, result, index, part.covers)
+
+
+def _assign_collection_years(parts: dict[str, list[Typed]]) -> None:
     """SSDA903 files come a collection year at a time; work out each file's year from its episodes.
 
     Files are grouped by folder and the year in their name (2019-episodes.csv, SSDA903_2020_header.csv);
     a group's year ends on the 31 March on or after its latest episode start (DECOM). Only DECOM is
     used: review and end dates in real and sample files run past the year (data-standards.md §5).
+    A part whose format states its year keeps it.
     """
     groups: dict[tuple, list[FileResult]] = {}
     latest: dict[tuple, dt.date] = {}
     for table_parts in parts.values():
-        for typed, layout, result, _ in table_parts:
-            if layout.format != "ssda903":
+        for t in table_parts:
+            if t.layout.format != "ssda903" or t.result.collection_year is not None:
                 continue
-            match = YEAR_IN_NAME.search(Path(result.path).name)
-            key = (str(Path(result.path).parent), match.group(1) if match else None)
-            groups.setdefault(key, []).append(result)
-            if result.table == "cla_episodes":
-                starts = [d for d in typed.column("start_date").to_pylist() if d is not None]
+            match = YEAR_IN_NAME.search(Path(t.result.path).name)
+            key = (str(Path(t.result.path).parent), match.group(1) if match else None)
+            groups.setdefault(key, []).append(t.result)
+            if t.result.table == "cla_episodes":
+                starts = [d for d in t.rows.column("start_date").to_pylist() if d is not None]
                 if starts:
                     latest[key] = max([max(starts)] + ([latest[key]] if key in latest else []))
     for key, members in groups.items():
@@ -148,21 +175,22 @@ def _assign_collection_years(parts) -> None:
                 result.collection_year = year
 
 
-def _merge(parts) -> tuple[dict[str, pa.Table], list[Problem]]:
+def _merge(parts: dict[str, list[Typed]]) -> tuple[dict[str, pa.Table], list[Problem]]:
     con = duckdb.connect()
     tables, problems = {}, []
     for name, table_parts in parts.items():
         spec = BY_NAME[name]
         pieces = []
-        for typed, layout, result, index in table_parts:
-            n = typed.num_rows
+        for t in table_parts:
+            typed, result, n = t.rows, t.result, t.rows.num_rows
             if "collection_year" in spec.names and result.collection_year is not None:
                 typed = typed.set_column(typed.schema.get_field_index("collection_year"), "collection_year",
                                          pa.array([result.collection_year] * n, pa.int64()))
-            typed = (typed.append_column("_priority", pa.array([layout.priority] * n, pa.int32()))
+            label = Path(result.path).name + (f", {result.part}" if result.part else "")
+            typed = (typed.append_column("_priority", pa.array([t.layout.priority] * n, pa.int32()))
                           .append_column("_year", pa.array([result.collection_year or 0] * n, pa.int32()))
-                          .append_column("_file", pa.array([index] * n, pa.int32()))
-                          .append_column("_name", pa.array([Path(result.path).name] * n, pa.string())))
+                          .append_column("_file", pa.array([t.index] * n, pa.int32()))
+                          .append_column("_name", pa.array([label] * n, pa.string())))
             pieces.append(typed)
         con.register("allrows", pa.concat_tables(pieces, promote_options="default"))
         key = ", ".join(f'"{k}"' for k in spec.key)
@@ -171,7 +199,7 @@ def _merge(parts) -> tuple[dict[str, pa.Table], list[Problem]]:
         # The same record twice in one file is a fault in the file: say so, keep the later row.
         for name_, line, first in con.sql(f"""
                 SELECT _name, _line, first_value(_line) OVER w FROM allrows
-                WINDOW w AS (PARTITION BY _file, {key} ORDER BY _line)
+                WINDOW w AS (PARTITION BY _file, _name, {key} ORDER BY _line)
                 QUALIFY row_number() OVER w > 1""").fetchall():
             problems.append(Problem(name_, line, None, None, "duplicate",
                                     f"the same {name} record as row {first} (same {', '.join(spec.key)}); the later row is kept",
@@ -202,30 +230,36 @@ def _orphans(tables: dict[str, pa.Table]) -> list[Problem]:
     return problems
 
 
-def _coverage(tables, parts, covers_from: dt.date | None = None) -> dict[str, tuple[dt.date, dt.date]]:
-    """The period each table covers.
+def _coverage(parts: dict[str, list[Typed]], covers_from: dt.date | None = None) -> dict[str, tuple[dt.date, dt.date]]:
+    """The period each table covers: the union of what its parts cover.
 
-    SSDA903 tables cover the collection years loaded (1 April to 31 March). Other tables are
-    extracts of history, covering from `covers_from` when the user says so; otherwise from the first
-    date on which every one of the table's date columns has begun (a plan that started in 2012 can
-    be in an extract from 2018, but the earliest plan *end* shows where the extract begins), taken
-    back to the first of its month, as extracts are taken by month; to the table's latest date.
+    A part covers what its format says (a CIN census or Annex A file), or for SSDA903 the collection
+    year (1 April to 31 March). Other parts are extracts of history, covering from `covers_from`
+    when the user says so; otherwise from the first date on which every one of the table's date
+    columns has begun (a plan that started in 2012 can be in an extract from 2018, but the earliest
+    plan *end* shows where the extract begins), taken back to the first of its month, as extracts
+    are taken by month; to the part's latest date.
     """
-    out = {}
-    for name, t in tables.items():
+    out: dict[str, tuple[dt.date, dt.date]] = {}
+    for name, table_parts in parts.items():
         spec = BY_NAME[name]
-        years = [r.collection_year for _, lay, r, _ in parts[name] if lay.format == "ssda903" and r.collection_year]
-        firsts, lasts = [], []
-        for col in spec.event_dates:
-            values = [d for d in t.column(col).to_pylist() if d is not None]
-            if values:
-                firsts.append(min(values))
-                lasts.append(max(values))
-        if years:
-            out[name] = (dt.date(min(years) - 1, 4, 1), dt.date(max(years), 3, 31))
-        elif firsts:
-            start = covers_from or max(firsts).replace(day=1)
-            out[name] = (start, max(lasts))
+        spans = []
+        for t in table_parts:
+            if t.covers:
+                spans.append(t.covers)
+            elif t.layout.format == "ssda903" and t.result.collection_year:
+                spans.append((dt.date(t.result.collection_year - 1, 4, 1), dt.date(t.result.collection_year, 3, 31)))
+            else:
+                firsts, lasts = [], []
+                for col in spec.event_dates:
+                    values = [d for d in t.rows.column(col).to_pylist() if d is not None]
+                    if values:
+                        firsts.append(min(values))
+                        lasts.append(max(values))
+                if firsts:
+                    spans.append((covers_from or max(firsts).replace(day=1), max(lasts)))
+        if spans:
+            out[name] = (min(a for a, _ in spans), max(b for _, b in spans))
     return out
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cscperf.model import BY_NAME
 from cscperf.synth.csvfile import write_csv
 from cscperf.synth.days import Days, age_at
 from cscperf.synth.world import Child, World
@@ -24,6 +23,26 @@ from cscperf.synth.world import Child, World
 def _b(v: bool | None) -> str:
     return "" if v is None else "true" if v else "false"
 
+
+# The columns this extract fills, in the order its rows hold them: an extract carries the columns it
+# has (the model may have more; templates may leave optional columns out).
+COLUMNS = {
+    "persons": ("person_id", "sex", "dob", "ethnicity", "upn", "disability", "death_date", "is_mother", "mother_child_dob"),
+    "referrals": ("referral_id", "person_id", "referral_date", "referral_source", "primary_need", "referral_nfa",
+                  "closure_date", "closure_reason"),
+    "assessments": ("assessment_id", "person_id", "referral_id", "start_date", "authorised_date", "child_seen"),
+    "s47_enquiries": ("s47_id", "person_id", "referral_id", "start_date", "end_date"),
+    "icpcs": ("icpc_id", "s47_id", "person_id", "icpc_date", "cp_plan", "transfer_in"),
+    "cp_plans": ("cp_plan_id", "person_id", "start_date", "end_date", "initial_category", "latest_category", "previous_plans"),
+    "visits": ("visit_id", "person_id", "visit_type", "visit_date", "seen", "seen_alone", "location"),
+    "missing_episodes": ("person_id", "missing_type", "start_date", "end_date", "missing_from", "out_of_area",
+                         "rhi_offered", "rhi_accepted", "rhi_date", "rhi_reasons"),
+    "care_proceedings": ("proceedings_id", "person_id", "issue_date", "court", "final_order_date", "final_order"),
+    "teams": ("team_id", "team_name", "service"),
+    "professionals": ("professional_id", "name", "team_id", "role", "fte", "agency", "start_date", "leave_date",
+                      "leave_reason"),
+    "allocations": ("person_id", "professional_id", "team_id", "start_date", "end_date"),
+}
 
 MARGIN_DAYS = 0           # the extract begins on the first reporting day
 STAFF_HISTORY_DAYS = 730  # HR: staff in post in the two years before
@@ -113,7 +132,7 @@ class WriterCMS:
         t["allocations"].sort()
         by_pid = {c.pid: c for f in w.families for c in f.children}
         for name, rows in t.items():
-            col = BY_NAME[name].names.index("person_id") if "person_id" in BY_NAME[name].names else None
+            col = COLUMNS[name].index("person_id") if "person_id" in COLUMNS[name] else None
             if col is not None:
                 people.update(by_pid[r[col]] for r in rows)
         self.people = people
@@ -136,5 +155,5 @@ class WriterCMS:
         counts = {}
         for name, rows in tables.items():
             path = out / f"{name}.csv"
-            counts[str(path.relative_to(out.parent))] = write_csv(path, BY_NAME[name].names, rows)
+            counts[str(path.relative_to(out.parent))] = write_csv(path, COLUMNS[name], rows)
         return counts
