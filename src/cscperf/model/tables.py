@@ -8,7 +8,9 @@ table corresponds to, so an SSD extract can be mapped column by column.
 A column type is one of: str, date, int, float, bool, list (codes separated by ';').
 `codes` names a list in `model.codes`; a value outside it is reported as a warning and kept.
 `key` is the natural key: two rows with the same key, from different files of one load, are one
-record (the later collection year, or the richer source, wins; see `sources`).
+record (the later collection year, or the richer source, wins; see `sources`). Keys are what every
+source knows (the child and a date), not a system's identifiers, so that a CIN census return and a
+case-management extract holding the same referral merge into one referral.
 `event_dates` are the columns whose range says what period a table covers.
 """
 
@@ -98,7 +100,7 @@ TABLES: tuple[Table, ...] = (
         C("referral_nfa", "bool", "Referral resulted in no further action"),
         C("closure_date", "date", "Date the CIN episode closed"),
         C("closure_reason", "str", "CIN closure reason RC1-RC9"),
-    ), key=("referral_id",), event_dates=("referral_date", "closure_date"), ssd="ssd_cin_episodes",
+    ), key=("person_id", "referral_date"), event_dates=("referral_date", "closure_date"), ssd="ssd_cin_episodes",
         ordered_dates=(("referral_date", "closure_date"),)),
 
     Table("assessments", "Children and family (single) assessments.", (
@@ -108,7 +110,7 @@ TABLES: tuple[Table, ...] = (
         C("start_date", "date", "Assessment actual start date", True),
         C("authorised_date", "date", "Date the assessment was authorised (completed)"),
         C("child_seen", "bool", "Child seen during the assessment"),
-    ), key=("assessment_id",), event_dates=("start_date", "authorised_date"), ssd="ssd_cin_assessments",
+    ), key=("person_id", "start_date"), event_dates=("start_date", "authorised_date"), ssd="ssd_cin_assessments",
         ordered_dates=(("start_date", "authorised_date"),)),
 
     Table("assessment_factors", "Factors identified at the end of an assessment (CIN census AssessmentFactors).", (
@@ -123,7 +125,7 @@ TABLES: tuple[Table, ...] = (
         C("referral_id", "str", "The referral (CIN episode) the plan belongs to"),
         C("start_date", "date", "Plan start date", True),
         C("end_date", "date", "Plan end date (blank while open)"),
-    ), key=("cin_plan_id",), event_dates=("start_date", "end_date"), ssd="ssd_cin_plans",
+    ), key=("person_id", "start_date"), event_dates=("start_date", "end_date"), ssd="ssd_cin_plans",
         ordered_dates=(("start_date", "end_date"),)),
 
     Table("s47_enquiries", "Section 47 enquiries.", (
@@ -133,7 +135,7 @@ TABLES: tuple[Table, ...] = (
         C("start_date", "date", "S47 actual start date (strategy discussion initiating it)", True),
         C("end_date", "date", "Date the enquiry ended"),
         C("icpc_not_required", "bool", "An initial child protection conference was judged unnecessary"),
-    ), key=("s47_id",), event_dates=("start_date", "end_date"), ssd="ssd_s47_enquiry",
+    ), key=("person_id", "start_date"), event_dates=("start_date", "end_date"), ssd="ssd_s47_enquiry",
         ordered_dates=(("start_date", "end_date"),)),
 
     Table("icpcs", "Initial child protection conferences.", (
@@ -144,7 +146,7 @@ TABLES: tuple[Table, ...] = (
         C("target_date", "date", "Date the conference was due (CIN InitialCPCtarget)"),
         C("cp_plan", "bool", "The conference resulted in a child protection plan"),
         C("transfer_in", "bool", "A transfer-in conference (excluded from timeliness)"),
-    ), key=("icpc_id",), event_dates=("icpc_date",), ssd="ssd_initial_cp_conference"),
+    ), key=("person_id", "icpc_date"), event_dates=("icpc_date",), ssd="ssd_initial_cp_conference"),
 
     Table("cp_plans", "Child protection plans.", (
         C("cp_plan_id", "str", "Identifier of the plan", True),
@@ -156,7 +158,7 @@ TABLES: tuple[Table, ...] = (
         C("previous_plans", "int", "Number of previous CP plans recorded (CIN NumberOfPreviousCPP)"),
         C("emergency_protection", "bool", "Subject to an emergency protection order or police protection in the "
                                           "last six months (Annex A list 7)"),
-    ), key=("cp_plan_id",), event_dates=("start_date", "end_date"), ssd="ssd_cp_plans",
+    ), key=("person_id", "start_date"), event_dates=("start_date", "end_date"), ssd="ssd_cp_plans",
         ordered_dates=(("start_date", "end_date"),)),
 
     Table("cp_reviews", "Child protection review conferences.", (
