@@ -11,9 +11,10 @@ import pyarrow as pa
 from cscperf import workdays
 from cscperf.config import Config
 from cscperf.indicators import catalogue, catalogue_version
+from cscperf.indicators.breakdowns import CHILD_BREAKDOWNS, with_child_breakdowns
 from cscperf.indicators.common import Context
-from cscperf.indicators.spec import ROLLING_12, Indicator
-from cscperf.periods import month_ends, periods_table, window_start
+from cscperf.indicators.spec import SNAPSHOT, Indicator
+from cscperf.periods import KINDS, months_back, period_ends as kind_ends, periods_table
 from cscperf.store import Store
 
 ALL = "all"
@@ -25,26 +26,38 @@ def period_ends(ind: Indicator, coverage: dict[str, tuple[dt.date, dt.date]], ex
     if extract_date is None or any(s not in coverage for s in ind.sources):
         return []
     start = max(coverage[s][0] for s in ind.sources)
-    return [d for d in month_ends(start, extract_date) if data_needed_from(ind, d) >= start]
+    return [d for d in kind_ends(ind.period, start, extract_date) if data_needed_from(ind, d) >= start]
 
 
 def data_needed_from(ind: Indicator, d: dt.date) -> dt.date:
-    """The first day an indicator's figure at D looks at: its window start, less any look-back."""
-    first = window_start(d) if ind.period == ROLLING_12 else d.replace(day=1)
-    months = first.year * 12 + first.month - 1 - ind.history_months
-    return dt.date(months // 12, months % 12 + 1, 1)
+    """The first day an indicator's figure at D looks at: its period's start, less any look-back.
+    (A snapshot looks at D itself; its month is enough.)"""
+    first = d.replace(day=1) if ind.period == SNAPSHOT else KINDS[ind.period].start(d)
+    return months_back(first, ind.history_months)
 
 
-def units(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: list[dt.date]) -> ibis.Table:
-    """The indicator's unit rows (one per counted thing per period end): figures and lists come from these."""
+def units(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: list[dt.date],
+          breakdowns: bool = False) -> ibis.Table:
+    """The indicator's unit rows (one per counted thing per period end): figures and lists come from
+    these. With `breakdowns`, child-level units also carry the child breakdown columns."""
     params = {**ind.params, **config.params(ind.id)}
     unknown = set(config.params(ind.id)) - set(ind.params)
     if unknown:
         raise ValueError(f"{config.path or 'config'} [parameters.{ind.id}]: unknown parameter(s) {', '.join(sorted(unknown))}; "
                          f"{ind.id} takes {', '.join(ind.params) or 'none'}")
     backend = store.ibis()
-    ctx = Context(store.tables(snapshot_id), ibis.memtable(periods_table(ends)), backend.table("calendar"), params)
-    return ind.build(ctx)
+    tables = store.tables(snapshot_id)
+    ctx = Context(tables, ibis.memtable(periods_table(ends, ind.period)), backend.table("calendar"), params)
+    u = ind.build(ctx)
+    if breakdowns and "person_id" in u.columns:
+        u = with_child_breakdowns(u, tables)
+    return u
+
+
+def breakdowns_of(ind: Indicator, u: ibis.Table) -> tuple[str, ...]:
+    """What a figure is split by: the indicator's own breakdowns, and the child ones for child units."""
+    child = CHILD_BREAKDOWNS if "person_id" in u.columns else ()
+    return tuple(dict.fromkeys((*ind.breakdowns, *child)))
 
 
 def figures(ind: Indicator, u: ibis.Table, ends: list[dt.date], breakdown: str | None = None) -> list[dict]:
@@ -74,8 +87,9 @@ def compute(store: Store, config: Config, snapshot_id: int | None = None,
         ends = period_ends(ind, coverage, snap.extract_date)
         if not ends:
             continue
-        u = units(ind, store, sid, config, ends)
-        for breakdown in (None, *ind.breakdowns):
+        # Computed once into a temporary table, then summed whole and by each breakdown.
+        u = store.materialise(units(ind, store, sid, config, ends, breakdowns=True), "units")
+        for breakdown in (None, *breakdowns_of(ind, u)):
             rows += [result_row(ind, r, breakdown, config, sid, version) for r in figures(ind, u, ends, breakdown)]
     table = pa.Table.from_pylist(rows, schema=RESULT_SCHEMA)
     store.replace_results(sid, version, table)

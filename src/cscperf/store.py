@@ -176,6 +176,10 @@ class Store:
             self._tables[snapshot_id] = out
         return self._tables[snapshot_id]
 
+    def materialise(self, expr, name: str):
+        """Run an expression once into a temporary table of this connection and return that table."""
+        return self.ibis().create_table(f"_tmp_{name}", expr, temp=True, overwrite=True)
+
     def put_calendar(self, calendar: pa.Table) -> None:
         self.con.register("incoming_calendar", calendar)
         self.con.execute("CREATE OR REPLACE TABLE calendar AS SELECT * FROM incoming_calendar")

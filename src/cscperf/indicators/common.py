@@ -2,10 +2,14 @@
 
 Every date rule of kpis.md §1 is written here once:
 * a record is open at D if start <= D and (end is null or end > D)  (§1.3)
-* an event is in the window if window_start <= date <= period_end    (§1.3, both ends inclusive)
+* an event is in the period if period_start <= date <= period_end   (§1.3, both ends inclusive)
 * working days between a and b count [a, b): W(b - 1) - W(a - 1)     (§1.1, stack-notes G3)
-* a record is open in the window if start <= period_end and (end is null or end > window_start)
-  (the open-at rule applied to every day of the window: one ending on window_start was never open in it)
+* a record is open in the period if start <= period_end and (end is null or end > period_start)
+  (the open-at rule applied to every day of the period: one ending on period_start was never open in it)
+
+`periods` has period_end, period_start (the start of the indicator's own period: rolling 12 months,
+year to date, ...; see `cscperf.periods`), window_start (always the rolling 12 months, for
+look-backs such as LA04's) and ytd_start (1 April).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from cscperf.model.codes import SHORT_BREAK_LEGAL_STATUSES
 class Context:
     """What an indicator's builder gets: the snapshot's tables, the period ends, the calendar."""
     t: dict                  # canonical table name -> Ibis table
-    periods: ibis.Table      # period_end, window_start (rolling 12 months), ytd_start
+    periods: ibis.Table      # period_end, period_start, window_start (rolling 12 months), ytd_start
     calendar: ibis.Table     # d, is_working, wd
     params: dict
 
@@ -58,18 +62,20 @@ def open_at(periods: ibis.Table, records: ibis.Table, start: str = "start_date",
     )
 
 
-def open_in_window(periods: ibis.Table, records: ibis.Table, start: str = "start_date", end: str = "end_date") -> ibis.Table:
-    """Each (period end, record) with the record open on at least one day of the period's window:
-    start <= period_end and (end is null or end > window_start) (§1.3 open-at rule, day by day)."""
+def open_in_window(periods: ibis.Table, records: ibis.Table, start: str = "start_date", end: str = "end_date",
+                   window: str = "period_start") -> ibis.Table:
+    """Each (period end, record) with the record open on at least one day of the period:
+    start <= period_end and (end is null or end > the period's first day) (§1.3 open-at rule, day by
+    day). `window` names the column holding that first day (window_start for a 12-month look-back)."""
     return periods.join(
         records,
-        (records[start] <= periods.period_end) & (records[end].isnull() | (records[end] > periods.window_start)),
+        (records[start] <= periods.period_end) & (records[end].isnull() | (records[end] > periods[window])),
     )
 
 
-def in_window(periods: ibis.Table, events: ibis.Table, date: str) -> ibis.Table:
-    """Each (period end, event) with the event's date inside the period's window."""
-    return periods.join(events, (events[date] >= periods.window_start) & (events[date] <= periods.period_end))
+def in_window(periods: ibis.Table, events: ibis.Table, date: str, window: str = "period_start") -> ibis.Table:
+    """Each (period end, event) with the event's date inside the period (from the column `window`)."""
+    return periods.join(events, (events[date] >= periods[window]) & (events[date] <= periods.period_end))
 
 
 def busdays(table: ibis.Table, calendar: ibis.Table, start: str, end: str, name: str) -> ibis.Table:

@@ -91,7 +91,8 @@ def la04(ctx: Context):
                      _change=_.rne.isin(list(p["new_placement_rne"])) & ~_._return)
 
     # Placement episodes open on some day of the window, in order; the first is the base placement.
-    held = open_in_window(ctx.periods, eps, "_e_start", "_e_end").select("period_end", "_e_person", "_e_start", "_change")
+    held = (open_in_window(ctx.periods, eps, "_e_start", "_e_end", window="window_start")
+            .select("period_end", "_e_person", "_e_start", "_change"))
     order = ibis.window(group_by=["period_end", "_e_person"], order_by="_e_start")
     held = held.mutate(_rank=ibis.row_number().over(order))
     counted = (held.group_by(["period_end", "_e_person"])

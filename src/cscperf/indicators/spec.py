@@ -14,8 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from cscperf.periods import (DFE_YEAR, KINDS, QUARTER, ROLLING_12, ROLLING_36, SNAPSHOT,  # noqa: F401
+                             WORKFORCE_YEAR, YEAR_TO_DATE)
+
 UP, DOWN, CONTEXT = "up", "down", "context"
-SNAPSHOT, ROLLING_12 = "month-end snapshot", "rolling 12 months"
 
 AREAS = ("Front door", "Assessment", "Section 47 and ICPC", "Child protection", "Children in need",
          "Looked after children", "Missing", "Care leavers", "Adoption", "Courts", "Workforce")
@@ -30,7 +32,7 @@ class Indicator:
     polarity: str               # UP, DOWN or CONTEXT
     numerator: str              # in words
     denominator: str            # in words
-    period: str                 # SNAPSHOT or ROLLING_12 (the window the engine gives `periods`)
+    period: str                 # a kind of period from cscperf.periods (SNAPSHOT, ROLLING_12, YEAR_TO_DATE, ...)
     sources: tuple[str, ...]    # canonical tables read; their coverage bounds the period ends
     reference: str              # where the rule comes from (kpis.md row or section)
     build: Callable = field(repr=False, compare=False)
@@ -62,7 +64,7 @@ def indicator(**meta) -> Callable:
             raise ValueError(f"indicator {ind.id}: unknown area {ind.area!r}")
         if ind.polarity not in (UP, DOWN, CONTEXT):
             raise ValueError(f"indicator {ind.id}: polarity must be up, down or context")
-        if ind.period not in (SNAPSHOT, ROLLING_12):
+        if ind.period not in KINDS:
             raise ValueError(f"indicator {ind.id}: unknown period rule {ind.period!r}")
         REGISTRY[ind.id] = ind
         return build

@@ -1,0 +1,78 @@
+"""Breakdowns: the columns a figure can be split by, added to an indicator's units from one definition.
+
+Where a unit is a child (the units carry `person_id`), the engine adds, as at the period end:
+team and worker (the child's allocation open at D; the latest-starting one if several), age band,
+sex, ethnicity group and disability. An indicator adds its own (legal status, placement type ...)
+by naming unit columns in `breakdowns`. The figure for a breakdown value is the same sum of the
+same units, so breakdowns always add up to the whole.
+"""
+
+from __future__ import annotations
+
+import ibis
+from ibis import _
+
+from cscperf.indicators.common import open_at
+
+CHILD_BREAKDOWNS = ("team", "worker", "age_band", "sex", "ethnicity_group", "disability")
+
+UNALLOCATED = "unallocated"
+NOT_RECORDED = "not recorded"
+
+# DfE's bands for children looked after and in need: under 1, 1-4, 5-9, 10-15, 16 and over.
+AGE_BANDS = ((0, "under 1"), (1, "1 to 4"), (5, "5 to 9"), (10, "10 to 15"), (16, "16 and over"))
+
+# DfE ethnicity codes to the five major groups (data-standards.md §1.3, §2).
+ETHNICITY_GROUPS = {
+    "White": ("WBRI", "WIRI", "WOTH", "WIRT", "WROM"),
+    "Mixed or multiple": ("MWBC", "MWBA", "MWAS", "MOTH"),
+    "Asian or Asian British": ("AIND", "APKN", "ABAN", "AOTH"),
+    "Black or Black British": ("BCRB", "BAFR", "BOTH"),
+    "Other ethnic group": ("CHNE", "OOTH"),
+    "Not stated": ("REFU", "NOBT"),
+}
+
+
+def age_at(dob: ibis.Value, day: ibis.Value) -> ibis.Value:
+    """Whole years from dob to day (a birthday on `day` counts), in operations every engine has."""
+    before_birthday = (day.month() * 100 + day.day()) < (dob.month() * 100 + dob.day())
+    return day.year() - dob.year() - before_birthday.cast("int64")
+
+
+def age_band(age: ibis.Value) -> ibis.Value:
+    case = ibis.cases(*[(age >= low, label) for low, label in reversed(AGE_BANDS)], else_=NOT_RECORDED)
+    return age.isnull().ifelse(NOT_RECORDED, case)
+
+
+def ethnicity_group(code: ibis.Value) -> ibis.Value:
+    return ibis.cases(*[(code.isin(list(codes)), group) for group, codes in ETHNICITY_GROUPS.items()],
+                      else_=NOT_RECORDED)
+
+
+def with_child_breakdowns(units: ibis.Table, t: dict) -> ibis.Table:
+    """Add CHILD_BREAKDOWNS to child-level units, as at each unit's period end."""
+    persons = t["persons"].select(_p_person=_.person_id, _p_dob=_.dob, _p_sex=_.sex, _p_eth=_.ethnicity,
+                                  _p_dis=_.disability)
+    keys = units.select("period_end", "person_id").distinct()
+    periods = keys.select("period_end").distinct()
+    alloc = t["allocations"]
+    held = open_at(periods, alloc).select("period_end", _a_person=_.person_id, _a_team=_.team_id,
+                                          _a_worker=_.professional_id, _a_start=_.start_date)
+    latest = ibis.window(group_by=["period_end", "_a_person"], order_by=[ibis.desc("_a_start"), ibis.desc("_a_worker")])
+    held = (held.mutate(_a_rank=ibis.row_number().over(latest)).filter(_._a_rank == 0)
+            .select(_a_end=_.period_end, _a_person=_._a_person, _a_team=_._a_team, _a_worker=_._a_worker))
+    dims = keys.left_join(persons, keys.person_id == persons._p_person)
+    dims = dims.left_join(held, (dims.period_end == held._a_end) & (dims.person_id == held._a_person))
+    dims = dims.select(
+        _d_end=_.period_end, _d_person=_.person_id,
+        team=_._a_team.fill_null(UNALLOCATED),
+        worker=_._a_worker.fill_null(UNALLOCATED),
+        age_band=age_band(age_at(_._p_dob, _.period_end)),
+        sex=_._p_sex.fill_null(NOT_RECORDED),
+        ethnicity_group=ethnicity_group(_._p_eth),
+        disability=_._p_dis.isnull().ifelse(NOT_RECORDED, _._p_dis.ifelse("disabled", "not disabled")),
+    )
+    clash = [c for c in CHILD_BREAKDOWNS if c in units.columns]
+    base = units.drop(*clash) if clash else units
+    joined = base.left_join(dims, (base.period_end == dims._d_end) & (base.person_id == dims._d_person))
+    return joined.drop("_d_end", "_d_person")
