@@ -7,6 +7,7 @@ from typing import Callable
 
 import ibis
 import pyarrow as pa
+from ibis import _
 
 from cscperf import workdays
 from cscperf.config import Config
@@ -18,6 +19,13 @@ from cscperf.periods import KINDS, months_back, period_ends as kind_ends, period
 from cscperf.store import Store
 
 ALL = "all"
+
+
+def calendar(store: Store, config: Config, refresh: bool = False) -> ibis.Table:
+    """The working-day calendar table every indicator joins to, with the council's closure days."""
+    if refresh or not store.has_table("calendar"):
+        store.put_calendar(workdays.calendar_table(workdays.read_overrides(config.closures)))
+    return store.ibis().table("calendar")
 
 
 def period_ends(ind: Indicator, coverage: dict[str, tuple[dt.date, dt.date]], extract_date: dt.date | None) -> list[dt.date]:
@@ -45,9 +53,8 @@ def units(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: 
     if unknown:
         raise ValueError(f"{config.path or 'config'} [parameters.{ind.id}]: unknown parameter(s) {', '.join(sorted(unknown))}; "
                          f"{ind.id} takes {', '.join(ind.params) or 'none'}")
-    backend = store.ibis()
     tables = store.tables(snapshot_id)
-    ctx = Context(tables, ibis.memtable(periods_table(ends, ind.period)), backend.table("calendar"), params)
+    ctx = Context(tables, ibis.memtable(periods_table(ends, ind.period)), calendar(store, config), params)
     u = ind.build(ctx)
     if breakdowns and "person_id" in u.columns:
         u = with_child_breakdowns(u, tables)
@@ -77,7 +84,7 @@ def compute(store: Store, config: Config, snapshot_id: int | None = None,
     """Compute the catalogue for a snapshot, store the results and return them."""
     snap = store.snapshot(snapshot_id)
     sid = snap.snapshot_id
-    store.put_calendar(workdays.calendar_table(workdays.read_overrides(config.closures)))
+    calendar(store, config, refresh=True)
     coverage = store.coverage(sid)
     version = catalogue_version()
     rows: list[dict] = []
@@ -114,3 +121,77 @@ def result_row(ind: Indicator, r: dict, breakdown: str | None, config: Config, s
     return {"indicator": ind.id, "period_end": r["period_end"], "breakdown": label, "numerator": numerator,
             "denominator": denominator, "value": value, "units": int(r["units"]), "snapshot": sid,
             "catalogue_version": version}
+
+
+EXCEPTIONS, NUMERATOR, EVERYONE = "exceptions", "numerator", "all"
+
+
+def child_list(ind: Indicator, store: Store, config: Config, period_end: dt.date, which: str = EXCEPTIONS,
+               snapshot_id: int | None = None) -> pa.Table:
+    """The units behind a figure at one month end, for people entitled to see them.
+
+    `exceptions` (the default) are the units that count against performance: for a percentage where
+    higher is better, those in the denominator but not the numerator (children on a plan not visited
+    in time); where lower is better or there is no good direction, those in the numerator (children
+    with 3 or more placements). For other measures (averages, rates) every unit is listed.
+    The rows are the indicator's own units, so the list and the figure cannot disagree; each row
+    keeps the columns its definition computed (dates, working days) and the child breakdowns.
+    """
+    from cscperf.indicators.spec import UP
+
+    sid = store.snapshot(snapshot_id).snapshot_id
+    u = units(ind, store, sid, config, [period_end], breakdowns=True)
+    if which == EXCEPTIONS and ind.is_percentage:
+        u = u.filter((u.den > 0) & (u.num < u.den)) if ind.polarity == UP else u.filter(u.num > 0)
+    elif which == NUMERATOR:
+        u = u.filter(u.num > 0)
+    elif which not in (EXCEPTIONS, EVERYONE):
+        raise ValueError(f"which: {which!r}; expected {EXCEPTIONS!r}, {NUMERATOR!r} or {EVERYONE!r}")
+    noise = [c for c in u.columns if c.startswith("_") or c in ("period_start", "window_start", "ytd_start")]
+    if noise:
+        u = u.drop(*noise)
+    return u.order_by("unit_id").to_pyarrow()
+
+
+OVERDUE, DUE_SOON, LATER = "overdue", "due soon", "later"
+
+
+def due_list(store: Store, config: Config, as_at: dt.date, within: int = 5, rules: list[str] | None = None,
+             snapshot_id: int | None = None, include_later: bool = False) -> pa.Table:
+    """What is overdue, and what falls due in the next `within` working days, as at a date: one row per
+    child and thing due, with the child's team and worker. Rules are in `indicators.due`; a rule runs
+    only where the snapshot holds every table it reads (no review data is not "every review overdue")."""
+    from cscperf.indicators import get as get_indicator
+    from cscperf.indicators.common import busdays
+    from cscperf.indicators.due import RULES
+
+    sid = store.snapshot(snapshot_id).snapshot_id
+    tables = store.tables(sid)
+    cal = calendar(store, config)
+    periods = ibis.memtable(periods_table([as_at], SNAPSHOT))
+    coverage = store.coverage(sid)
+    parts = []
+    for rule_id in rules or list(RULES):
+        rule = RULES[rule_id]
+        if not all(source in coverage for source in rule.sources):
+            continue
+        params = {}
+        if rule.indicator:
+            ind = get_indicator(rule.indicator)
+            params = {**ind.params, **config.params(ind.id)}
+        t = rule.build(Context(tables, periods, cal, params))
+        parts.append(t.mutate(rule=ibis.literal(rule.id), title=ibis.literal(rule.title))
+                     .select("rule", "title", "period_end", "person_id", "due_date", "basis", "basis_date"))
+    if not parts:
+        return pa.table({"rule": pa.array([], pa.string())})
+    t = ibis.union(*parts)
+    # Working days from the as-at date to the due date: negative when overdue.
+    t = busdays(t, cal, "period_end", "due_date", "_ahead")
+    t = busdays(t, cal, "due_date", "period_end", "_behind")
+    t = t.mutate(working_days=(_.due_date >= _.period_end).ifelse(_._ahead, -_._behind),
+                 status=ibis.cases((_.due_date < _.period_end, OVERDUE),
+                                   (_._ahead <= within, DUE_SOON), else_=LATER)).drop("_ahead", "_behind")
+    if not include_later:
+        t = t.filter(_.status != LATER)
+    t = with_child_breakdowns(t, tables).rename(as_at="period_end")
+    return t.order_by(["due_date", "rule", "person_id"]).to_pyarrow()

@@ -176,6 +176,9 @@ class Store:
             self._tables[snapshot_id] = out
         return self._tables[snapshot_id]
 
+    def has_table(self, name: str) -> bool:
+        return self._one("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name])[0] > 0
+
     def materialise(self, expr, name: str):
         """Run an expression once into a temporary table of this connection and return that table."""
         return self.ibis().create_table(f"_tmp_{name}", expr, temp=True, overwrite=True)

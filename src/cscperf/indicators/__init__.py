@@ -6,8 +6,8 @@ import hashlib
 from pathlib import Path
 
 from cscperf import __version__
-from cscperf.indicators import (  # noqa: F401  (each import registers its indicators)
-    assessment, child_protection, courts, front_door, looked_after, missing, s47, workforce)
+from cscperf.indicators import (  # noqa: F401  (each import registers its indicators and due rules)
+    assessment, child_protection, courts, due, front_door, looked_after, missing, s47, workforce)
 from cscperf.indicators.spec import REGISTRY, Indicator
 
 

@@ -87,6 +87,17 @@ def busdays(table: ibis.Table, calendar: ibis.Table, start: str, end: str, name:
     return joined.mutate(**{name: (_._b_wd - _._a_wd)}).drop("_a_key", "_b_key", "_a_d", "_a_wd", "_b_d", "_b_wd")
 
 
+def add_busdays(table: ibis.Table, calendar: ibis.Table, start: str, n: int, name: str) -> ibis.Table:
+    """Add `name` = the due date `start + n working days` (numpy busday_offset, rolling forward):
+    the working day d with W(d) = W(start - 1) + n + 1, so that busday_count(start, d) = n (kpis.md §1.1)."""
+    a = calendar.select(_s_d=calendar.d, _s_wd=calendar.wd)
+    due = calendar.filter(calendar.is_working).select(_t_d=calendar.d, _t_wd=calendar.wd)
+    keyed = table.mutate(_s_key=day_before(table[start]))
+    joined = keyed.left_join(a, keyed._s_key == a._s_d)
+    joined = joined.left_join(due, joined._s_wd + (n + 1) == due._t_wd)
+    return joined.mutate(**{name: _._t_d}).drop("_s_key", "_s_d", "_s_wd", "_t_d", "_t_wd")
+
+
 def latest_before(pairs: ibis.Table, events: ibis.Table, date: str, name: str, on_or_after: str | None = None) -> ibis.Table:
     """Add `name` = the child's latest event date on or before the period end (and, if given, on or
     after the date in column `on_or_after`); null where there is none.
