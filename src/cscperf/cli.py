@@ -77,6 +77,18 @@ def main(version: bool = typer.Option(False, "--version", help="Show the version
 
 
 @app.command()
+def init(path: Path = typer.Argument(Path(config_mod.DEFAULT_FILE), help="Where to write the config."),
+         force: bool = typer.Option(False, "--force", help="Overwrite an existing file.")):
+    """Write a commented cscperf.toml to start from."""
+    from importlib.resources import files
+
+    if path.exists() and not force:
+        fail(f"{path} exists already; use --force to overwrite it")
+    path.write_text(files("cscperf").joinpath("data/cscperf.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    out.print(f"Wrote {path}. Edit the council's name, population and targets, then `cscperf load FILES...`.")
+
+
+@app.command()
 def synth(
     out_dir: Path = typer.Argument(Path("synthetic-council"), help="Folder to write the files to."),
     seed: int = typer.Option(2019, help="Random seed: the same seed writes the same files."),

@@ -38,6 +38,12 @@ class Config:
     parameters: dict[str, dict] = field(default_factory=dict)
     closures: Path | None = None
     report_dir: Path = Path("report")
+    region: str = ""
+    statistical_neighbours: list[str] = field(default_factory=list)   # LA codes or names
+    comparator_files: list[Path] = field(default_factory=list)        # DfE published LA-level CSVs
+    comparator_measures: dict[str, str] = field(default_factory=dict)  # indicator id -> column in those files
+    sn_average: str = "mean"            # which SN average the report shows: mean (LAIT) or median (DfE)
+    suppression_threshold: int = 5      # counts 1..threshold are shown as "c" to readers without child-level access
     path: Path | None = None
 
     def population_for(self, period_end: dt.date) -> tuple[int | None, bool]:
@@ -91,6 +97,18 @@ def load(path: str | Path | None = None) -> Config:
     cfg = Config(path=path.resolve())
     cfg.council_name = council.get("name", cfg.council_name)
     cfg.council_code = str(council.get("code", ""))
+    cfg.region = str(council.get("region", ""))
+    cfg.statistical_neighbours = [str(x) for x in council.get("statistical_neighbours", [])]
+    comparators = raw.get("comparators", {})
+    cfg.comparator_files = [base / f for f in comparators.get("files", [])]
+    cfg.comparator_measures = {str(k): str(v) for k, v in comparators.get("measures", {}).items()}
+    cfg.sn_average = str(comparators.get("sn_average", "mean"))
+    if cfg.sn_average not in ("mean", "median"):
+        raise ConfigError(f"{path} [comparators] sn_average: {cfg.sn_average!r}; expected mean or median")
+    threshold = raw.get("suppression", {}).get("threshold", 5)
+    if not isinstance(threshold, int) or threshold < 0:
+        raise ConfigError(f"{path} [suppression] threshold: expected a whole number such as 5, not {threshold!r}")
+    cfg.suppression_threshold = threshold
     cfg.store = base / raw.get("store", {}).get("path", "cscperf.duckdb")
     report = raw.get("report", {})
     if "baseline" in report:

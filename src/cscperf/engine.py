@@ -96,8 +96,14 @@ def compute(store: Store, config: Config, snapshot_id: int | None = None,
             continue
         # Computed once into a temporary table, then summed whole and by each breakdown.
         u = store.materialise(units(ind, store, sid, config, ends, breakdowns=True), "units")
+        totals = {}
         for breakdown in (None, *breakdowns_of(ind, u)):
-            rows += [result_row(ind, r, breakdown, config, sid, version) for r in figures(ind, u, ends, breakdown)]
+            for r in figures(ind, u, ends, breakdown):
+                if breakdown is None:
+                    totals[r["period_end"]] = r["denominator"]
+                elif ind.shares:
+                    r = {**r, "denominator": totals.get(r["period_end"], 0.0)}
+                rows.append(result_row(ind, r, breakdown, config, sid, version))
     table = pa.Table.from_pylist(rows, schema=RESULT_SCHEMA)
     store.replace_results(sid, version, table)
     return table

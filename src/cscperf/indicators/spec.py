@@ -45,6 +45,9 @@ class Indicator:
     # the window start for a rolling period): a look-back for earlier placements or referrals. The
     # engine computes only month ends for which the data reaches that far back.
     history_months: int = 0
+    # A distribution ("contacts by source", "placement mix"): each breakdown value's figure is its
+    # share of the whole (its numerator over the whole council's denominator), not a rate within it.
+    shares: bool = False
 
     @property
     def is_percentage(self) -> bool:
