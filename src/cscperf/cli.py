@@ -256,6 +256,70 @@ def report(
     out.print(f"Report written to [bold]{path}[/]")
 
 
+actions_app = typer.Typer(help="The committee's action log: add, update and list actions.", no_args_is_help=True)
+app.add_typer(actions_app, name="actions")
+
+
+@actions_app.command("add")
+def actions_add(
+    action: str = typer.Argument(..., help="What the committee asked for."),
+    meeting: str = typer.Option(..., help="Date of the meeting that raised it (YYYY-MM-DD)."),
+    owner: str = typer.Option(..., help="Who owns it, e.g. 'DCS/Andy Dempsey'."),
+    due: Optional[str] = typer.Option(None, help="Due date (YYYY-MM-DD)."),
+    indicator: Optional[list[str]] = typer.Option(None, "--indicator", "-i", help="Linked indicators (repeat for several)."),
+    config: Optional[Path] = ConfigOpt, store: Optional[Path] = StoreOpt,
+):
+    """Record an action raised at a committee meeting."""
+    from cscperf import actions
+
+    cfg = settings(config, store)
+    with open_store(cfg) as s:
+        try:
+            n = actions.add(s.con, parse_date(meeting, "--meeting"), action, owner, parse_date(due, "--due"), indicator or [])
+        except actions.ActionError as e:
+            fail(str(e))
+    out.print(f"Action {n} recorded.")
+
+
+@actions_app.command("update")
+def actions_update(
+    action_id: int = typer.Argument(..., help="The action's number (`cscperf actions list`)."),
+    status: Optional[str] = typer.Option(None, help="open, in progress, done or dropped."),
+    note: Optional[str] = typer.Option(None, help="What has happened since."),
+    config: Optional[Path] = ConfigOpt, store: Optional[Path] = StoreOpt,
+):
+    """Record progress on an action (updates are kept, never overwritten)."""
+    from cscperf import actions
+
+    cfg = settings(config, store)
+    with open_store(cfg) as s:
+        try:
+            actions.update(s.con, action_id, status, note)
+        except actions.ActionError as e:
+            fail(str(e))
+    out.print(f"Action {action_id} updated.")
+
+
+@actions_app.command("list")
+def actions_list(
+    status: Optional[str] = typer.Option(None, help="Only actions with this status."),
+    config: Optional[Path] = ConfigOpt, store: Optional[Path] = StoreOpt,
+):
+    """List the actions with where each stands."""
+    from cscperf import actions
+
+    cfg = settings(config, store)
+    with open_store(cfg) as s:
+        found = actions.listing(s.con, status)
+    table = Table(title="Committee actions")
+    for col in ("no.", "meeting", "action", "owners", "due", "status", "latest note"):
+        table.add_column(col)
+    for a in found:
+        due = f"{a.due_date}" + (" (overdue)" if a.overdue else "") if a.due_date else ""
+        table.add_row(str(a.action_id), str(a.meeting_date), a.action, a.owners, due, a.status, a.latest_note or "")
+    out.print(table)
+
+
 @app.command()
 def indicators():
     """List the indicator catalogue."""

@@ -87,12 +87,30 @@ def run_demo(folder: Path, *, scale: float = 1.0, seed: int = 2019, console: Con
                    covers_from=summary.start, label="synthetic council")
         bar.update(task, completed=1, description="Loaded files")
     with Store(cfg.store) as store:
+        seed_actions(store)
         compute_all(store, cfg, console=console)
         with progress_bar(console) as bar:
             task = bar.add_task("Writing the report", total=1)
             path = write_report(store, cfg, cfg.report_dir)
             bar.update(task, completed=1, description="Wrote the report")
     return path
+
+
+# The actions the committee in the seed minute recorded, as the demo council's log holds them.
+DEMO_ACTIONS = (
+    ("Report on missing children: their ages, how often they went missing, where from, and the reasons given "
+     "in return interviews", "DCS/Andy Dempsey", ["MI01", "MI02", "MI06"]),
+    ("Invite the Designated Family Judge to discuss court capacity and care proceedings timescales",
+     "DCS/Andrea Griffiths", ["CT03"]),
+)
+
+
+def seed_actions(store, meeting: dt.date = dt.date(2024, 2, 13), due: dt.date = dt.date(2024, 4, 30)) -> None:
+    from cscperf import actions
+
+    if not actions.listing(store.con):
+        for text, owner, linked in DEMO_ACTIONS:
+            actions.add(store.con, meeting, text, owner, due, linked, by="demo")
 
 
 def run_bench(*, scale: float = 1.0, folder: Path | None = None, console: Console | None = None):

@@ -86,7 +86,10 @@ class Store:
         self.close()
 
     def _ensure_schema(self) -> None:
+        from cscperf import actions
+
         self.con.execute(META_DDL)
+        actions.ensure(self.con)
         for t in TABLES:
             cols = ", ".join(f'"{c.name}" {SQL_TYPES[c.type]}' for c in t.columns)
             self.con.execute(f'CREATE TABLE IF NOT EXISTS "{t.name}" (snapshot_id INTEGER, {cols})')
