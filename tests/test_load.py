@@ -136,3 +136,21 @@ def test_a_failed_write_leaves_no_snapshot(tmp_path):
         assert store.con.execute("SELECT count(*) FROM cla_episodes").fetchone()[0] == 0
         del loaded.tables["no_such_table"]
         assert store.write_snapshot(loaded) == 1 and len(store.snapshots()) == 1   # the store still works
+
+
+def test_references_follow_the_record_kept_when_sources_merge(tmp_path):
+    # The same assessment from a CMS extract (id A1) and a census-like template with another id (CEN-1),
+    # whose factors refer to CEN-1: after the merge the factors belong to A1, the assessment kept.
+    cms = tmp_path / "cms"
+    census = tmp_path / "census"
+    cms.mkdir()
+    census.mkdir()
+    write(cms / "assessments.csv", ["assessment_id,person_id,start_date,authorised_date",
+                                    "A1,C1,2024-01-08,2024-02-01"])
+    write(census / "assessments.csv", ["assessment_id,person_id,start_date,authorised_date",
+                                       "CEN-1,C1,2024-01-08,2024-02-01", "CEN-2,C2,2024-01-09,"])
+    write(census / "assessment_factors.csv", ["assessment_id,person_id,factor", "CEN-1,C1,3A", "CEN-2,C2,21"])
+    loaded = read_files([census, cms])      # the CMS file comes later, so its row is kept
+    assert sorted(loaded.tables["assessments"].column("assessment_id").to_pylist()) == ["A1", "CEN-2"]
+    factors = {r["assessment_id"]: r["factor"] for r in loaded.tables["assessment_factors"].to_pylist()}
+    assert factors == {"A1": "3A", "CEN-2": "21"}

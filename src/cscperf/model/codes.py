@@ -202,3 +202,45 @@ ALL = {
     "professional_role": PROFESSIONAL_ROLE, "leaving_reason": LEAVING_REASON, "team_service": TEAM_SERVICE,
     "disability": DISABILITY, "assessment_factor": ASSESSMENT_FACTOR, "health_check": HEALTH_CHECK,
 }
+
+# ---- Codes that are valid only in some collection years ------------------------------------------
+#
+# The code lists above are the union over every year, so that a history of returns loads; a code used
+# in a year whose list does not hold it is kept, with a warning that names the year. Each entry:
+# (format, canonical column) -> (what the code is called in messages, {code as written: (first, last)}),
+# years being collection years ending 31 March (2025 = 2024/25), inclusive; None = no limit. Codes not
+# listed are valid in every year. Values are compared as written in the file (trimmed, upper case), so
+# the SSDA903 SEX 1/2 and M/F/U can be told apart although both load as M/F.
+#
+# Sources (data-standards.md §1.3): PLACE from the D2I validator's rule 146 per year (lac2022_23,
+# lac2024_25, lac2025_26): K3 from 2024/25; H5, P2 and Z1 last allowed in 2024/25; Z11-Z14 from
+# 2025/26. SEX 1/2 to 2024/25 and M/F/U from 2025/26 follow the liia-tools 2025 specification; the DfE
+# guidance should confirm both (the validator still accepted 1/2 in its 2025/26 pack).
+YEAR_CODES: dict[tuple[str, str], tuple[str, dict[str, tuple[int | None, int | None]]]] = {
+    ("ssda903", "placement_type"): ("placement", {
+        "K3": (2025, None), "H5": (None, 2025), "P2": (None, 2025), "Z1": (None, 2025),
+        "Z11": (2026, None), "Z12": (2026, None), "Z13": (2026, None), "Z14": (2026, None),
+    }),
+    ("ssda903", "sex"): ("sex", {
+        "1": (None, 2025), "2": (None, 2025), "M": (2026, None), "F": (2026, None), "U": (2026, None),
+    }),
+}
+
+
+def collection_year_name(year: int) -> str:
+    """2025 -> '2024/25'."""
+    return f"{year - 1}/{year % 100:02d}"
+
+
+def year_code_problem(format_: str, column: str, code: str, year: int) -> str | None:
+    """Why `code` is not valid in `column` in collection year `year` (None if it is, or has no limits)."""
+    rule = YEAR_CODES.get((format_, column))
+    if rule is None:
+        return None
+    noun, limits = rule
+    first, last = limits.get(code, (None, None))
+    if first is not None and year < first:
+        return f"{code} is not a {noun} code before {collection_year_name(first)}"
+    if last is not None and year > last:
+        return f"{code} is not a {noun} code after {collection_year_name(last)}"
+    return None

@@ -38,6 +38,11 @@ class Table:
     ssd: str | None = None
     # Plausibility: pairs (start, end) where end must not be before start.
     ordered_dates: tuple[tuple[str, str], ...] = ()
+    # The identifier column, where a source gives the record one, and the columns of other tables'
+    # identifiers this table holds: (column, table). When two sources hold the same record (same
+    # key) with different identifiers, the merge rewrites the references to the one kept.
+    id: str | None = None
+    references: tuple[tuple[str, str], ...] = ()
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -101,6 +106,7 @@ TABLES: tuple[Table, ...] = (
         C("closure_date", "date", "Date the CIN episode closed"),
         C("closure_reason", "str", "CIN closure reason RC1-RC9"),
     ), key=("person_id", "referral_date"), event_dates=("referral_date", "closure_date"), ssd="ssd_cin_episodes",
+        id="referral_id",
         ordered_dates=(("referral_date", "closure_date"),)),
 
     Table("assessments", "Children and family (single) assessments.", (
@@ -111,13 +117,15 @@ TABLES: tuple[Table, ...] = (
         C("authorised_date", "date", "Date the assessment was authorised (completed)"),
         C("child_seen", "bool", "Child seen during the assessment"),
     ), key=("person_id", "start_date"), event_dates=("start_date", "authorised_date"), ssd="ssd_cin_assessments",
+        id="assessment_id", references=(("referral_id", "referrals"),),
         ordered_dates=(("start_date", "authorised_date"),)),
 
     Table("assessment_factors", "Factors identified at the end of an assessment (CIN census AssessmentFactors).", (
         C("assessment_id", "str", "The assessment", True),
         PERSON_ID,
         C("factor", "str", "Factor code, e.g. 3A domestic abuse (child), 10A going missing", True, codes="assessment_factor"),
-    ), key=("assessment_id", "factor"), ssd="ssd_assessment_factors"),
+    ), key=("assessment_id", "factor"), ssd="ssd_assessment_factors",
+        references=(("assessment_id", "assessments"),)),
 
     Table("cin_plans", "Child in need plans (CIN census CINPlanDates, SSD cin_plans).", (
         C("cin_plan_id", "str", "Identifier of the plan", True),
@@ -126,6 +134,7 @@ TABLES: tuple[Table, ...] = (
         C("start_date", "date", "Plan start date", True),
         C("end_date", "date", "Plan end date (blank while open)"),
     ), key=("person_id", "start_date"), event_dates=("start_date", "end_date"), ssd="ssd_cin_plans",
+        id="cin_plan_id", references=(("referral_id", "referrals"),),
         ordered_dates=(("start_date", "end_date"),)),
 
     Table("s47_enquiries", "Section 47 enquiries.", (
@@ -136,6 +145,7 @@ TABLES: tuple[Table, ...] = (
         C("end_date", "date", "Date the enquiry ended"),
         C("icpc_not_required", "bool", "An initial child protection conference was judged unnecessary"),
     ), key=("person_id", "start_date"), event_dates=("start_date", "end_date"), ssd="ssd_s47_enquiry",
+        id="s47_id", references=(("referral_id", "referrals"),),
         ordered_dates=(("start_date", "end_date"),)),
 
     Table("icpcs", "Initial child protection conferences.", (
@@ -146,7 +156,8 @@ TABLES: tuple[Table, ...] = (
         C("target_date", "date", "Date the conference was due (CIN InitialCPCtarget)"),
         C("cp_plan", "bool", "The conference resulted in a child protection plan"),
         C("transfer_in", "bool", "A transfer-in conference (excluded from timeliness)"),
-    ), key=("person_id", "icpc_date"), event_dates=("icpc_date",), ssd="ssd_initial_cp_conference"),
+    ), key=("person_id", "icpc_date"), event_dates=("icpc_date",), ssd="ssd_initial_cp_conference",
+        id="icpc_id", references=(("s47_id", "s47_enquiries"),)),
 
     Table("cp_plans", "Child protection plans.", (
         C("cp_plan_id", "str", "Identifier of the plan", True),
@@ -159,13 +170,15 @@ TABLES: tuple[Table, ...] = (
         C("emergency_protection", "bool", "Subject to an emergency protection order or police protection in the "
                                           "last six months (Annex A list 7)"),
     ), key=("person_id", "start_date"), event_dates=("start_date", "end_date"), ssd="ssd_cp_plans",
+        id="cp_plan_id",
         ordered_dates=(("start_date", "end_date"),)),
 
     Table("cp_reviews", "Child protection review conferences.", (
         C("cp_plan_id", "str", "The plan reviewed"),
         PERSON_ID,
         C("review_date", "date", "Date of the review conference", True),
-    ), key=("person_id", "review_date"), event_dates=("review_date",), ssd="ssd_cp_reviews"),
+    ), key=("person_id", "review_date"), event_dates=("review_date",), ssd="ssd_cp_reviews",
+        references=(("cp_plan_id", "cp_plans"),)),
 
     Table("visits", "Statutory visits to children on CP, CIN and CLA plans.", (
         C("visit_id", "str", "Identifier of the visit", True),
@@ -351,6 +364,7 @@ TABLES: tuple[Table, ...] = (
         C("outcome", "str", "Outcome of pre-proceedings"),
         C("court_application_date", "date", "Date of the care application, if made"),
     ), key=("person_id", "start_date"), event_dates=("start_date", "decision_date"), ssd="ssd_pre_proceedings",
+        references=(("referral_id", "referrals"),),
         ordered_dates=(("start_date", "decision_date"),)),
 
     Table("teams", "Teams of the children's social care service.", (

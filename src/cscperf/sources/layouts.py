@@ -27,6 +27,14 @@ class Layout:
     known: frozenset[str] = frozenset()      # file columns recognised but stored elsewhere (e.g. DOB)
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # canonical column -> value map
     priority: int = 1              # when two sources hold the same record, the higher one wins
+    # canonical column -> the value every row has, when the kind of file says it (an SSD ssd_cp_visits file
+    # holds CP visits): used where the file has no column for it
+    constants: dict[str, str] = field(default_factory=dict)
+    # a file cscperf recognises but does not load (an SSD table with no canonical table): why, for the warning
+    skip: str | None = None
+    # file columns known to be there and deliberately not loaded (an SSD extract's names, JSON outcomes): not
+    # required, and no "extra column" warning
+    ignored: frozenset[str] = frozenset()
 
     @property
     def required(self) -> set[str]:
@@ -45,7 +53,7 @@ def recognise(header: list[str], layouts: list[Layout], file: str) -> tuple[Layo
         best = max(candidates, key=lambda lay: (len(have & lay.all_columns), -len(lay.all_columns)))
         problems = []
         for h in header:
-            if h.strip() and norm(h) not in best.all_columns:
+            if h.strip() and norm(h) not in best.all_columns and norm(h) not in {norm(c) for c in best.ignored}:
                 problems.append(Problem(file, 1, h, None, "extra-column",
                                         f"this column is not part of the {best.name} layout; it was not loaded",
                                         "warning"))

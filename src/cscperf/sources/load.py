@@ -1,9 +1,15 @@
 """From a list of files and folders to validated canonical tables, ready to store as one snapshot.
 
 Each file goes to the reader of its format (`readers`), which splits it into parts, one per
-canonical table; every part is typed column by column and checked (`convert`); then the parts that
-fill the same table are merged (a record repeated across collection years, or held by both a return
-and a template, becomes one). Nothing is written here: the store writes all of it or none of it.
+canonical table; every part is typed column by column and checked (`convert`, and `checks.row_checks`
+and `checks.duplicates`); then the parts that fill the same table are merged (a record repeated across
+collection years, or held by both a return and a template, becomes one, and is not "rejected"), and the
+merged tables are checked against each other (`checks.table_checks`). Nothing is written here: the
+store writes all of it or none of it.
+
+An error means a row cannot be used: by default any error stops the load (LoadError, with every
+problem found); with on_error="reject" those rows are left out and the rest loads. Warnings never
+drop data. For every file, rows read = rows loaded + rows rejected.
 """
 
 from __future__ import annotations
@@ -14,14 +20,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
 from cscperf.model import BY_NAME
+from cscperf.sources import checks, identity, yearcodes
 from cscperf.sources.convert import convert
 from cscperf.sources.layouts import Layout
 from cscperf.sources.problems import ERROR, WARNING, LoadError, Problem
 from cscperf.sources.readers import Part, reader_for
+from cscperf.sources.scratch import connection
 
 YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
@@ -67,6 +74,12 @@ class Typed:
     result: FileResult
     index: int                       # order of the file in the load (later files win ties)
     covers: tuple[dt.date, dt.date] | None = None
+    part: Part | None = None         # the text as read (for checks that need the file as written)
+
+    @property
+    def label(self) -> str:
+        """How problems name where the rows came from: the file, or the file and its sheet."""
+        return self.part.text.name if self.part else Path(self.result.path).name
 
 
 def expand(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
@@ -83,14 +96,18 @@ def expand(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
 
 
 def read_files(paths: list[str | Path], on_error: str = "abort", extract_date: dt.date | None = None,
-               covers_from: dt.date | None = None) -> Loaded:
-    """Read, check and merge files. on_error: "abort" (any error stops the load) or "reject"
-    (rows with errors are left out, and files that cannot be read are left out whole).
-    extract_date and covers_from, when known, say what period the extracts cover; otherwise the
-    period is worked out from the data (`_coverage`)."""
+               covers_from: dt.date | None = None, max_listed: int = checks.MAX_LISTED, dfe=None) -> Loaded:
+    """Read, check and merge files. on_error: "abort" (any error stops the load: LoadError, with
+    every problem found) or "reject" (rows with errors are left out, and files that cannot be read
+    are left out whole). extract_date and covers_from, when known, say what period the extracts
+    cover; otherwise the period is worked out from the data (`_coverage`). Dates after the extract
+    date (after today, when it is not given) are reported and kept out of that period. max_listed: warnings listed one by
+    one per rule, file and column (0: all). dfe: a `sources.dfe.Options` to run the DfE's own
+    validation rules too (warnings `dfe:<code>`; see `sources.dfe`)."""
     files, problems = expand(paths)
     results: list[FileResult] = []
     typed_parts: dict[str, list[Typed]] = {}
+    reference = extract_date or dt.date.today()
     for index, path in enumerate(files):
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
         reader = reader_for(path)
@@ -98,6 +115,7 @@ def read_files(paths: list[str | Path], on_error: str = "abort", extract_date: d
             problems.append(Problem(path.name, None, None, None, "format",
                                     "not a format cscperf reads (SSDA903 CSV or XML, CIN census XML, Annex A workbook, "
                                     "workforce census XML, or a cscperf CSV template); skipped", WARNING))
+            results.append(FileResult(str(path), sha))      # listed, so the snapshot says what was not used
             continue
         try:
             parts, found = reader.read(path)
@@ -110,25 +128,34 @@ def read_files(paths: list[str | Path], on_error: str = "abort", extract_date: d
         if not parts:
             results.append(FileResult(str(path), sha, reader.format))
         for part in parts:
-            typed = _type_part(part, path, sha, reader.format, index, problems)
+            typed = _type_part(part, path, sha, reader.format, index, problems, reference, extract_date is not None)
             results.append(typed.result if isinstance(typed, Typed) else typed)
             if isinstance(typed, Typed):
                 typed_parts.setdefault(typed.layout.table, []).append(typed)
 
-    if on_error == "abort" and any(p.severity == ERROR for p in problems):
-        raise LoadError(problems)
-
-    _assign_collection_years(typed_parts)
-    tables, merge_problems = _merge(typed_parts)
-    problems.extend(merge_problems)
-    problems.extend(_orphans(tables))
-    coverage = _coverage(typed_parts, covers_from)
+    _assign_collection_years(typed_parts, reference)
+    problems.extend(yearcodes.check_parts(typed_parts))   # codes outside their collection year's list
+    identity.reconcile(typed_parts)       # census workers named by SWE number take the HR/SSD staff id
+    coverage = _coverage(typed_parts, covers_from, reference)
     if extract_date is None and coverage:
         extract_date = max(to for _, to in coverage.values())
+    tables = _merge(typed_parts)
+    columns = {t.label: checks.source_columns(t.part.text, t.layout)
+               for parts in typed_parts.values() for t in parts if t.part}
+    problems.extend(checks.table_checks(tables, columns, coverage, extract_date))
+    tables = {name: t.drop_columns(["_name", "_line"]) for name, t in tables.items()}
+    if dfe is not None:
+        from cscperf.sources import dfe as dfe_rules
+
+        problems.extend(dfe_rules.check(files, typed_parts, dfe))
+    problems = checks.cap(problems, max_listed)
+    if on_error == "abort" and any(p.severity == ERROR for p in problems):
+        raise LoadError(problems)
     return Loaded(tables, results, problems, coverage, extract_date)
 
 
-def _type_part(part: Part, path: Path, sha: str, fmt: str, index: int, problems: list[Problem]) -> Typed | FileResult:
+def _type_part(part: Part, path: Path, sha: str, fmt: str, index: int, problems: list[Problem],
+               reference: dt.date, reference_given: bool) -> Typed | FileResult:
     text = part.text
     result = FileResult(str(path), sha, fmt, part=text.label or None, encoding=text.encoding,
                         rows_read=len(text.rows) + sum(1 for p in text.problems if p.rule == "row-length"),
@@ -138,22 +165,25 @@ def _type_part(part: Part, path: Path, sha: str, fmt: str, index: int, problems:
         return result
     result.layout, result.table = part.layout.name, part.layout.table
     rows, found = convert(text, part.layout)
+    found += checks.row_checks(rows, part.layout, text, reference, reference_given)
     problems.extend(found)
     bad_lines = {p.row for p in found + text.problems if p.severity == ERROR}
     result.rows_rejected = (result.rows_read - len(text.rows)) + sum(1 for line in text.lines if line in bad_lines)
     if bad_lines:
         keep = pa.array([line not in bad_lines for line in rows.column("_line").to_pylist()], pa.bool_())
         rows = rows.filter(keep)
-    return Typed(rows, part.layout, result, index, part.covers)
+    problems.extend(checks.duplicates(rows, part.layout, text))
+    return Typed(rows, part.layout, result, index, part.covers, part)
 
 
-def _assign_collection_years(parts: dict[str, list[Typed]]) -> None:
+def _assign_collection_years(parts: dict[str, list[Typed]], reference: dt.date | None = None) -> None:
     """SSDA903 files come a collection year at a time; work out each file's year from its episodes.
 
     Files are grouped by folder and the year in their name (2019-episodes.csv, SSDA903_2020_header.csv);
     a group's year ends on the 31 March on or after its latest episode start (DECOM). Only DECOM is
     used: review and end dates in real and sample files run past the year (data-standards.md §5).
-    A part whose format states its year keeps it.
+    A part whose format states its year keeps it. DECOMs after `reference` (the extract date, or
+    today) are typing slips, reported by `checks.row_checks`, and left out here.
     """
     groups: dict[tuple, list[FileResult]] = {}
     latest: dict[tuple, dt.date] = {}
@@ -165,7 +195,8 @@ def _assign_collection_years(parts: dict[str, list[Typed]]) -> None:
             key = (str(Path(t.result.path).parent), match.group(1) if match else None)
             groups.setdefault(key, []).append(t.result)
             if t.result.table == "cla_episodes":
-                starts = [d for d in t.rows.column("start_date").to_pylist() if d is not None]
+                starts = [d for d in t.rows.column("start_date").to_pylist()
+                          if d is not None and (reference is None or d <= reference)]
                 if starts:
                     latest[key] = max([max(starts)] + ([latest[key]] if key in latest else []))
     for key, members in groups.items():
@@ -175,62 +206,64 @@ def _assign_collection_years(parts: dict[str, list[Typed]]) -> None:
                 result.collection_year = year
 
 
-def _merge(parts: dict[str, list[Typed]]) -> tuple[dict[str, pa.Table], list[Problem]]:
-    con = duckdb.connect()
-    tables, problems = {}, []
-    for name, table_parts in parts.items():
+def _merge(parts: dict[str, list[Typed]]) -> dict[str, pa.Table]:
+    """One table per canonical table; a record held by several parts is one row: the richer source
+    (a template over a return), then the later collection year, then the later file, then the later
+    row of one file. Each row keeps `_name` and `_line`, where the row that was kept came from, for
+    the checks across tables; `read_files` drops them before the tables are stored.
+
+    Sources name the same record differently (a CIN census referral has a made-up id, the case
+    management system its own): where the row kept for a record has another id than a row merged
+    into it, references to the merged id in other tables are rewritten to the kept one, so a census
+    assessment's factors still belong to the assessment kept (model `Table.id`, `references`).
+    """
+    con = connection()
+    tables: dict[str, pa.Table] = {}
+    kept_ids: dict[str, dict[str, str]] = {}     # table -> {id merged away: id kept}
+    for name in sorted(parts, key=_depth):
         spec = BY_NAME[name]
         pieces = []
-        for t in table_parts:
+        for t in parts[name]:
             typed, result, n = t.rows, t.result, t.rows.num_rows
             if "collection_year" in spec.names and result.collection_year is not None:
                 typed = typed.set_column(typed.schema.get_field_index("collection_year"), "collection_year",
                                          pa.array([result.collection_year] * n, pa.int64()))
-            label = Path(result.path).name + (f", {result.part}" if result.part else "")
             typed = (typed.append_column("_priority", pa.array([t.layout.priority] * n, pa.int32()))
                           .append_column("_year", pa.array([result.collection_year or 0] * n, pa.int32()))
                           .append_column("_file", pa.array([t.index] * n, pa.int32()))
-                          .append_column("_name", pa.array([label] * n, pa.string())))
+                          .append_column("_name", pa.array([t.label] * n, pa.string())))
             pieces.append(typed)
-        con.register("allrows", pa.concat_tables(pieces, promote_options="default"))
+        allrows = pa.concat_tables(pieces, promote_options="default")
+        for column, target in spec.references:
+            if kept_ids.get(target):
+                mapping = kept_ids[target]
+                values = [mapping.get(v, v) for v in allrows.column(column).to_pylist()]
+                allrows = allrows.set_column(allrows.schema.get_field_index(column), column, pa.array(values, pa.string()))
+        con.register("allrows", allrows)
         key = ", ".join(f'"{k}"' for k in spec.key)
         cols = ", ".join(f'"{c}"' for c in spec.names)
         order = "_priority DESC, _year DESC, _file DESC, _line DESC"
-        # The same record twice in one file is a fault in the file: say so, keep the later row.
-        for name_, line, first in con.sql(f"""
-                SELECT _name, _line, first_value(_line) OVER w FROM allrows
-                WINDOW w AS (PARTITION BY _file, _name, {key} ORDER BY _line)
-                QUALIFY row_number() OVER w > 1""").fetchall():
-            problems.append(Problem(name_, line, None, None, "duplicate",
-                                    f"the same {name} record as row {first} (same {', '.join(spec.key)}); the later row is kept",
-                                    WARNING))
+        if spec.id:
+            kept_ids[name] = dict(con.sql(f"""
+                SELECT DISTINCT "{spec.id}", kept FROM (
+                    SELECT "{spec.id}", first_value("{spec.id}") OVER (PARTITION BY {key} ORDER BY {order}) AS kept
+                    FROM allrows) WHERE "{spec.id}" IS NOT NULL AND kept IS NOT NULL AND "{spec.id}" <> kept""").fetchall())
         tables[name] = con.sql(f"""
-            SELECT {cols} FROM allrows
+            SELECT {cols}, _name, _line FROM allrows
             QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY {order}) = 1
             ORDER BY {key}""").to_arrow_table()
         con.unregister("allrows")
-    con.close()
-    return tables, problems
+    return tables
 
 
-def _orphans(tables: dict[str, pa.Table]) -> list[Problem]:
-    """Records for a child with no header row: kept, but a data team will want to know."""
-    if "persons" not in tables:
-        return []
-    known = set(tables["persons"].column("person_id").to_pylist())
-    problems = []
-    for name, t in tables.items():
-        if name == "persons" or "person_id" not in t.column_names:
-            continue
-        missing = sorted({p for p in t.column("person_id").to_pylist() if p is not None and p not in known})
-        if missing:
-            shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
-            problems.append(Problem(name, None, "person_id", None, "orphan",
-                                    f"{len(missing)} child(ren) in {name} have no header/person row: {shown}", WARNING))
-    return problems
+def _depth(name: str) -> int:
+    """How many references deep a table is: merged after the tables it refers to."""
+    refs = BY_NAME[name].references
+    return 1 + max(_depth(target) for _, target in refs) if refs else 0
 
 
-def _coverage(parts: dict[str, list[Typed]], covers_from: dt.date | None = None) -> dict[str, tuple[dt.date, dt.date]]:
+def _coverage(parts: dict[str, list[Typed]], covers_from: dt.date | None = None,
+              reference: dt.date | None = None) -> dict[str, tuple[dt.date, dt.date]]:
     """The period each table covers: the union of what its parts cover.
 
     A part covers what its format says (a CIN census or Annex A file), or for SSDA903 the collection
@@ -238,7 +271,8 @@ def _coverage(parts: dict[str, list[Typed]], covers_from: dt.date | None = None)
     when the user says so; otherwise from the first date on which every one of the table's date
     columns has begun (a plan that started in 2012 can be in an extract from 2018, but the earliest
     plan *end* shows where the extract begins), taken back to the first of its month, as extracts
-    are taken by month; to the part's latest date.
+    are taken by month; to the part's latest date. Dates after `reference` (the extract date, or
+    today) are typing slips (`checks.row_checks`) and do not stretch the period.
     """
     out: dict[str, tuple[dt.date, dt.date]] = {}
     for name, table_parts in parts.items():
@@ -252,7 +286,8 @@ def _coverage(parts: dict[str, list[Typed]], covers_from: dt.date | None = None)
             else:
                 firsts, lasts = [], []
                 for col in spec.event_dates:
-                    values = [d for d in t.rows.column(col).to_pylist() if d is not None]
+                    values = [d for d in t.rows.column(col).to_pylist()
+                              if d is not None and (reference is None or d <= reference)]
                     if values:
                         firsts.append(min(values))
                         lasts.append(max(values))

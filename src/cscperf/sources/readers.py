@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-from cscperf.sources import ssda903, templates
+from cscperf.sources import hr, ssd, ssda903, templates
 from cscperf.sources.csvtext import TextTable, read_text_table
 from cscperf.sources.layouts import Layout, recognise
 from cscperf.sources.problems import WARNING, Problem
@@ -41,10 +41,11 @@ class Reader(Protocol):
 
 
 class DelimitedText:
-    """CSV, TSV and other delimited text: SSDA903 tables and cscperf templates, told apart by header."""
+    """CSV, TSV and other delimited text: SSDA903 tables, cscperf templates, SSD tables and HR exports,
+    told apart by header."""
     format = "delimited text"
     suffixes = {".csv", ".tsv", ".txt"}
-    layouts: list[Layout] = ssda903.LAYOUTS + templates.LAYOUTS
+    layouts: list[Layout] = ssda903.LAYOUTS + templates.LAYOUTS + ssd.LAYOUTS + hr.LAYOUTS
 
     def accepts(self, path: Path, head: bytes) -> bool:
         return path.suffix.lower() in self.suffixes
@@ -56,6 +57,8 @@ class DelimitedText:
             problems.append(Problem(text.name, None, None, None, "empty", "the file is empty; nothing to load", WARNING))
             return [], problems
         layout, found = recognise(text.header, self.layouts, text.name)
+        if layout is not None and layout.skip:      # recognised, but holds nothing cscperf loads
+            return [], problems + [Problem(text.name, None, None, None, "skipped-table", f"{layout.skip}; skipped", WARNING)]
         return [Part(layout, text)], problems + found
 
 

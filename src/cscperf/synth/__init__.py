@@ -1,16 +1,20 @@
-"""A synthetic council: seeded, deterministic SSDA903 returns, a CMS extract and a config file.
+"""A synthetic council: seeded, deterministic SSDA903 and CIN census returns, a CMS extract and a config file.
 
     from cscperf.synth import generate
     summary = generate(Path("out"))        # Blackwater County Council, April 2018 - March 2024
 
-writes `out/ssda903/<year>/*.csv` (the DfE layouts), `out/cms/*.csv` (the canonical templates) and
-`out/cscperf.toml`. The same arguments give byte-identical files. The CP visit figure (CP07) is
+writes `out/ssda903/<year>/*.csv` (the DfE layouts), `out/cin_census/CIN_Census_<year>.xml` (the CIN
+census XML of each year, valid against its schema), `out/workforce/CSWW_<year>.xml` (the workforce
+census at each 30 September, valid against its schema), `out/ssda903_xml/SSDA903_<year>.xml` (the last
+903 year again as XML, to test that reader; not loaded by the demo), `out/cms/*.csv` (the canonical
+templates), `out/annex_a/Annex_A_<extract date>.xlsx` (the Ofsted Annex A lists 1-11 over the 6 months
+to the extract date; a separate snapshot kind, not loaded by the demo) and `out/cscperf.toml`. The same arguments give byte-identical files. The CP visit figure (CP07) is
 planted to follow the committee minute: about 60.5% in July 2018 rising to about 76.3% in March 2024.
 
 How it is built: `council` simulates families one by one (each on its own random stream), `care`
 fills in periods of care, `workforce` staffs the teams and allocates every open case, `visits` plans
-the statutory visits and plants the CP07 trajectory; `ssda903` and `cms` write what the council's
-systems would hold. Larger councils could be streamed by simulating and writing families in chunks:
+the statutory visits and plants the CP07 trajectory; `ssda903`, `cin_census` and `cms` write what the
+council's systems would hold. Larger councils could be streamed by simulating and writing families in chunks:
 only the allocations and the CP07 planting look across families, and both need only small per-case
 summaries (segments of open cases; CP plans and their visits).
 """
@@ -23,10 +27,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from cscperf.synth.annex_a import WriterAnnexA
+from cscperf.synth.cin_census import WriterCIN
 from cscperf.synth.cms import MARGIN_DAYS, WriterCMS
 from cscperf.synth.configfile import CODE, write_config
 from cscperf.synth.council import Council
+from cscperf.synth.csww import WriterCSWW
 from cscperf.synth.ssda903 import Writer903
+from cscperf.synth.ssda903_xml import write_xml as write_903_xml
 from cscperf.synth.visits import Trajectory, Visitor
 from cscperf.synth.workforce import Workforce
 
@@ -37,6 +45,7 @@ class Summary:
     start: dt.date          # the first day the extracts cover
     extract_date: dt.date
     counts: dict[str, int] = field(default_factory=dict)    # file (relative to out) -> rows written
+    annex_a: dict[int, int] = field(default_factory=dict)   # Annex A list number -> rows written
     paths: list[Path] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -88,6 +97,19 @@ def generate(out: Path, *, seed: int = 2019, scale: float = 1.0, start: dt.date 
     cms.assign_ids()
     summary.counts.update(cms.write(out / "cms", w903.people))
     report("cms", 1.0)
+    cin = WriterCIN(council.days, world, seed, council.start, council.end, CODE)
+    summary.counts.update(cin.write(out / "cin_census", report))   # rows: referrals (CINdetails) a year
+
+    csww = WriterCSWW(council.days, workforce, seed, CODE, council.start, council.end)
+    summary.counts.update(csww.write(out / "workforce"))          # rows: workers in each 30 September census
+    for last in w903.years()[-1:]:                               # the last 903 year again, as XML (for the tests)
+        xml_903 = out / "ssda903_xml" / f"SSDA903_{last}.xml"
+        summary.counts[str(xml_903.relative_to(out))] = write_903_xml(xml_903, w903.year_rows(last))
+    report("workforce census", 1.0)
+    annex, summary.annex_a = WriterAnnexA(council.days, world, workforce, council.start, council.end, seed).write(
+        out / "annex_a")                                         # a separate snapshot kind: not loaded by the demo
+    summary.counts[str(annex.relative_to(out))] = sum(summary.annex_a.values())
+    report("annex a", 1.0)
 
     write_config(out / "cscperf.toml", start, end, scale, trajectory[0])
     summary.counts["cscperf.toml"] = 1

@@ -40,7 +40,7 @@ COLUMNS = {
     "care_proceedings": ("proceedings_id", "person_id", "issue_date", "court", "final_order_date", "final_order"),
     "teams": ("team_id", "team_name", "service"),
     "professionals": ("professional_id", "name", "team_id", "role", "fte", "agency", "start_date", "leave_date",
-                      "leave_reason"),
+                      "leave_reason", "swe_number"),
     "allocations": ("person_id", "professional_id", "team_id", "start_date", "end_date"),
 }
 
@@ -121,7 +121,7 @@ class WriterCMS:
         wf = self.workforce
         t["teams"] = [(tm.id, tm.name, tm.service) for tm in wf.teams]
         t["professionals"] = [(p.id, p.name, p.team.id, p.role, f"{p.fte:.1f}", _b(p.agency), iso(p.start),
-                               cut(p.leave), p.reason if closed(p.leave) else "")
+                               cut(p.leave), p.reason if closed(p.leave) else "", p.swe)
                               for p in sorted(wf.workers, key=lambda p: p.id)
                               if self._open(p.start, p.leave, self.staff_start)]
         t["allocations"] = [(a.child.pid, a.worker.id, a.team.id, iso(a.start), cut(a.end))

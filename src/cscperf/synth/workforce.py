@@ -14,6 +14,7 @@ from the busiest colleagues. So every open case is allocated at every moment.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
 from bisect import bisect_left
 from dataclasses import dataclass, field
@@ -55,6 +56,8 @@ class Worker:
     leave: int | None = None
     reason: str | None = None
     cases: dict = field(default_factory=dict)       # child -> open Allocation (during the sweep)
+    post: int = 0                                   # the post held (workers of one post follow each other)
+    swe: str = ""                                   # Social Work England number (social workers; not PAs)
 
     @property
     def load(self) -> float:
@@ -72,6 +75,13 @@ class Allocation:
     key: int = 0                   # the segment of the case it covers
 
 
+def swe_number(seed: int, worker_id: str) -> str:
+    """A social worker's Social Work England registration number: SW and ten digits, stable for the worker
+    (a hash, so no random draw is used up and nothing else the generator writes changes)."""
+    digits = int(hashlib.sha256(f"{seed}:swe:{worker_id}".encode()).hexdigest(), 16) % 10**10
+    return f"SW{digits:010d}"
+
+
 class Workforce:
     def __init__(self, days: Days, start: int, end: int, seed: int, scale: float):
         self.days, self.start, self.end, self.seed, self.scale = days, start, end, seed, scale
@@ -81,6 +91,7 @@ class Workforce:
         self.workers: list[Worker] = []
         self.allocations: list[Allocation] = []
         self._ids = 0
+        self.posts = 0                  # posts created (the workforce census counts vacant ones)
 
     # ---- staffing ------------------------------------------------------------------------------
 
@@ -113,6 +124,7 @@ class Workforce:
             role = AGENCY_ROLE(rng) if agency else PERMANENT_ROLE(rng)
             fte = 1.0 if agency else FTE(rng)
         w = Worker(self._new_id(), staff_name(rng), team, role, fte, agency, start)
+        w.swe = "" if role == "PA" else swe_number(self.seed, w.id)
         self.workers.append(w)
         return w
 
@@ -131,8 +143,10 @@ class Workforce:
             for team in teams:
                 # The team manager: long in post, replaced without a gap (an interim covers).
                 t = self.sweep_from - rng.randint(30, 3000)
+                self.posts += 1
                 while t <= self.end:
                     m = self._worker(team, d.on_or_after(t), manager=True)
+                    m.post = self.posts
                     leave = m.start + int(rng.expovariate(1 / (7 * 365)))
                     if leave > self.end:
                         break
@@ -149,8 +163,10 @@ class Workforce:
         agency = rng.random() < rates.AGENCY
         back = rng.randint(10, 365) if agency else rng.randint(30, 8 * 365)
         t = self.sweep_from - back
+        self.posts += 1
         while t <= self.end:
             w = self._worker(team, d.on_or_after(t), agency=agency)
+            w.post = self.posts
             years = rates.AGENCY_TENURE_YEARS if w.agency else rates.PERMANENT_TENURE_YEARS
             leave = w.start + 30 + int(rng.expovariate(1 / (years * 365)))
             if leave > self.end:
