@@ -6,6 +6,8 @@ docs/indicators.md (the catalogue); a test fails when the committed pages differ
 
 from __future__ import annotations
 
+import csv
+import io
 import sys
 from pathlib import Path
 
@@ -16,10 +18,30 @@ TYPE_WORDS = {"str": "text", "date": "date (yyyy-mm-dd or dd/mm/yyyy)", "int": "
               "bool": "yes/no (true, false, Y, N, 1, 0)", "list": "codes separated by ;"}
 
 
-def tables_page() -> str:
-    from_903: dict[str, list[str]] = {}
+def _filled_by() -> dict[str, list[str]]:
+    """Canonical table -> the source layouts (other than its own template) that fill it."""
+    from cscperf.sources import workforce_census
+
+    out: dict[str, list[str]] = {}
     for layout in ssda903.LAYOUTS:
-        from_903.setdefault(layout.table, []).append(layout.name)
+        out.setdefault(layout.table, []).append(f"{layout.name} (CSV or XML)")
+    for layout in workforce_census.LAYOUTS:
+        out.setdefault(layout.table, []).append(f"workforce census XML ({layout.name})")
+    out.setdefault("professionals", []).append("an HR export (below)")
+    return out
+
+
+def _csv_line(values: list[str]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow(values)
+    return buf.getvalue()
+
+
+def tables_page() -> str:
+    from cscperf.sources import hr, ssd
+    from cscperf.sources.templates import EXAMPLES
+
+    filled_by = _filled_by()
     lines = [
         "# The canonical model and its CSV templates",
         "",
@@ -30,14 +52,25 @@ def tables_page() -> str:
         "its name. Rows for the same record (the key) in several files are merged: a template row wins over the",
         "same record in a statutory return, and a later collection year over an earlier one.",
         "",
+        "`cscperf template TABLE` writes a table's template (its header row) and shows its columns with an example;",
+        "`--example` also writes `TABLE.example.csv`, the header and the example row shown below (made up: do not",
+        "load it with real data). `cscperf template --list` lists the tables.",
+        "",
+        "A Standard Safeguarding Dataset extract (one CSV per SSD table, with the SSD's field names) loads as it",
+        "is: the tables named below map column by column; SSD tables with nothing to map are recognised and",
+        "skipped with a warning.",
+        "",
     ]
     for t in TABLES:
         lines += [f"## `{t.name}`", "", t.doc, ""]
         meta = [f"Key: {', '.join(t.key)}."]
-        if t.ssd:
+        if t.name in ssd.FILLS:
+            meta.append(f"Standard Safeguarding Dataset: {', '.join(f'`{n}`' for n in ssd.FILLS[t.name])} "
+                        "(loaded as it is).")
+        elif t.ssd:
             meta.append(f"Standard Safeguarding Dataset: `{t.ssd}`.")
-        if t.name in from_903:
-            meta.append(f"Also filled by: {', '.join(from_903[t.name])}.")
+        if t.name in filled_by:
+            meta.append(f"Also filled by: {', '.join(filled_by[t.name])}.")
         lines += [" ".join(meta), "", "| column | type | required | meaning |", "|---|---|---|---|"]
         for c in t.columns:
             meaning = c.doc
@@ -45,7 +78,23 @@ def tables_page() -> str:
                 listed = getattr(codes, c.codes.upper())
                 meaning += f" (codes: {', '.join(listed)})" if len(listed) <= 12 else f" (code list `{c.codes}`)"
             lines.append(f"| `{c.name}` | {TYPE_WORDS[c.type]} | {'yes' if c.required else ''} | {meaning} |")
-        lines.append("")
+        lines += ["", f"Example (`cscperf template {t.name} --example`):", "", "```csv",
+                  _csv_line(t.names), _csv_line([EXAMPLES[t.name][c] for c in t.names]), "```", ""]
+        if t.name == "professionals":
+            lines += [
+                "This template is the simple HR file: one row per worker. An export straight from a council's HR or",
+                "payroll system loads too, when its header uses the usual names (compared without case or spaces);",
+                "it needs a staff id and a job title column, the rest are optional. Job titles in words (Social",
+                "Worker, Senior Practitioner, Team Manager, ...), leaving reasons in words (Resignation, Retirement,",
+                "...) and agency or contract-type words (Agency, Permanent, ...) are mapped to the codes above.",
+                "The workforce census names social workers by their Social Work England number: give it in",
+                "`swe_number` and the census's workers take this file's staff ids, so each is one record.",
+                "",
+                "| column | HR export names |", "|---|---|",
+            ]
+            for canon, names in hr.SYNONYMS.items():
+                lines.append(f"| `{canon}` | {', '.join(names)} |")
+            lines.append("")
     return "\n".join(lines)
 
 

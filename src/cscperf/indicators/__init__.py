@@ -7,7 +7,8 @@ from pathlib import Path
 
 from cscperf import __version__
 from cscperf.indicators import (  # noqa: F401  (each import registers its indicators and due rules)
-    assessment, child_protection, courts, due, front_door, looked_after, missing, s47, workforce)
+    adoption, assessment, care_leavers, child_protection, children_in_need, courts, due, front_door, looked_after,
+    missing, s47, workforce)
 from cscperf.indicators.spec import REGISTRY, Indicator
 
 

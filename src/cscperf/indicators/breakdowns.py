@@ -49,18 +49,23 @@ def ethnicity_group(code: ibis.Value) -> ibis.Value:
                       else_=NOT_RECORDED)
 
 
-def with_child_breakdowns(units: ibis.Table, t: dict) -> ibis.Table:
-    """Add CHILD_BREAKDOWNS to child-level units, as at each unit's period end."""
+def allocated_at(periods: ibis.Table, t: dict) -> ibis.Table:
+    """(period_end, person_id) -> the team and worker of the child's allocation open at the period end
+    (the latest-starting one if several). Computed once per run for every month end (`engine.compute`)."""
+    held = open_at(periods.select("period_end").distinct(), t["allocations"]).select(
+        "period_end", _a_person=_.person_id, _a_team=_.team_id, _a_worker=_.professional_id, _a_start=_.start_date)
+    latest = ibis.window(group_by=["period_end", "_a_person"], order_by=[ibis.desc("_a_start"), ibis.desc("_a_worker")])
+    return (held.mutate(_a_rank=ibis.row_number().over(latest)).filter(_._a_rank == 0)
+            .select(_a_end=_.period_end, _a_person=_._a_person, _a_team=_._a_team, _a_worker=_._a_worker))
+
+
+def with_child_breakdowns(units: ibis.Table, t: dict, allocated: ibis.Table | None = None) -> ibis.Table:
+    """Add CHILD_BREAKDOWNS to child-level units, as at each unit's period end. `allocated` is
+    `allocated_at` for (at least) the units' period ends, if already computed."""
     persons = t["persons"].select(_p_person=_.person_id, _p_dob=_.dob, _p_sex=_.sex, _p_eth=_.ethnicity,
                                   _p_dis=_.disability)
     keys = units.select("period_end", "person_id").distinct()
-    periods = keys.select("period_end").distinct()
-    alloc = t["allocations"]
-    held = open_at(periods, alloc).select("period_end", _a_person=_.person_id, _a_team=_.team_id,
-                                          _a_worker=_.professional_id, _a_start=_.start_date)
-    latest = ibis.window(group_by=["period_end", "_a_person"], order_by=[ibis.desc("_a_start"), ibis.desc("_a_worker")])
-    held = (held.mutate(_a_rank=ibis.row_number().over(latest)).filter(_._a_rank == 0)
-            .select(_a_end=_.period_end, _a_person=_._a_person, _a_team=_._a_team, _a_worker=_._a_worker))
+    held = allocated if allocated is not None else allocated_at(keys, t)
     dims = keys.left_join(persons, keys.person_id == persons._p_person)
     dims = dims.left_join(held, (dims.period_end == held._a_end) & (dims.person_id == held._a_person))
     dims = dims.select(

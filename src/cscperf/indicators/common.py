@@ -143,3 +143,31 @@ def unit_key(*values: ibis.Value) -> ibis.Value:
     """A text unit id made of several columns joined by '/', e.g. child and start date of an episode."""
     parts = [v.cast("string") for v in values]
     return parts[0].concat(*[p for v in parts[1:] for p in (ibis.literal("/"), v)]) if len(parts) > 1 else parts[0]
+
+
+def periods_of_care(t: dict) -> ibis.Table:
+    """Periods of care rebuilt from the 903 episodes that remain once short breaks are dropped (kpis.md
+    §1.5): one row per child and period, with poc_start (the first remaining episode's DECOM, whatever its
+    RNE), poc_end (the last episode's DEC; null while open), reason_ceased (the last episode's REC) and
+    `ceased` (the period ended with REC other than X1). A remaining episode begins a new period when its RNE
+    is S or the child's previous remaining episode did not end on its start date (a gap, a V3/V4 episode
+    dropped between, or the first episode held). `start_known`: the period's first episode has RNE S, or the child
+    has an earlier episode (short breaks included) in the data; otherwise the first episode held may continue care
+    that began before the data starts (or, from Annex A, only the current episode is known)."""
+    eps = cla_episodes(t)
+    w = ibis.window(group_by="person_id", order_by="start_date")
+    cw = ibis.cumulative_window(group_by="person_id", order_by="start_date")
+    marked = eps.mutate(_new=((_.rne == "S") | (_.end_date.lag().over(w) != _.start_date).fill_null(True))
+                        .cast("int64"))
+    marked = marked.mutate(_poc=_._new.sum().over(cw))
+    spans = marked.group_by(["person_id", "_poc"]).aggregate(poc_start=_.start_date.min(), _last=_.start_date.max())
+    last = marked.select(_l_person=_.person_id, _l_start=_.start_date, poc_end=_.end_date, reason_ceased=_.reason_ceased)
+    joined = spans.join(last, (spans.person_id == last._l_person) & (spans._last == last._l_start))
+    firsts = marked.filter(_._new == 1).select(_f_person=_.person_id, _f_start=_.start_date, _f_rne=_.rne)
+    earliest = t["cla_episodes"].group_by(_.person_id.name("_a_person")).aggregate(_a_first=_.start_date.min())
+    joined = joined.join(firsts, (joined.person_id == firsts._f_person) & (joined.poc_start == firsts._f_start))
+    joined = joined.join(earliest, joined.person_id == earliest._a_person)
+    return joined.select(
+        "person_id", "poc_start", "poc_end", "reason_ceased",
+        ceased=(_.poc_end.notnull() & (_.reason_ceased.fill_null("") != "X1")),
+        start_known=(_._f_rne == "S").fill_null(False) | (_._a_first < _.poc_start))

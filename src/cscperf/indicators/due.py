@@ -64,26 +64,57 @@ def cp_visit(ctx: Context) -> ibis.Table:
                     basis=_.last_seen.isnull().ifelse("plan started", "last seen"))
 
 
-@due(id="cla-visit", title="Looked-after children's visits", area="Looked after children", indicator=None,
+@due(id="cin-visit", title="Child in need visits", area="Children in need", indicator="CN03",
+     rule="Children on a CIN plan: the next visit is due `window` working days (or calendar days, with unit = calendar) "
+          "after the last visit at which the child was seen (or after the plan started, if not yet seen)",
+     sources=("cin_plans", "visits"))
+def cin_visit(ctx: Context) -> ibis.Table:
+    p = ctx.params
+    on_plan = open_at(ctx.periods, ctx.t["cin_plans"]).group_by(["period_end", "person_id"]).aggregate(
+        plan_start=_.start_date.min())
+    visits = ctx.t["visits"].filter(_.visit_type.isin(list(p["visit_types"])))
+    if p["require_seen"]:
+        visits = visits.filter(_.seen.fill_null(False))
+    t = latest_before(on_plan, visits, "visit_date", "last_seen", on_or_after="plan_start")
+    t = t.mutate(basis_date=_.last_seen.coalesce(_.plan_start))
+    if p["unit"] == "calendar":
+        t = t.mutate(due_date=(_.basis_date + ibis.interval(days=int(p["window"]))).cast("date"))
+    else:
+        t = add_busdays(t, ctx.calendar, "basis_date", int(p["window"]), "due_date")
+    return t.select("period_end", "person_id", "due_date", "basis_date",
+                    basis=_.last_seen.isnull().ifelse("plan started", "last seen"))
+
+
+@due(id="cla-visit", title="Looked-after children's visits", area="Looked after children", indicator="LA09",
      rule="Children looked after (regulation 28): within 7 days of a placement starting; then at most 6 weeks apart "
           "in the placement's first year; after that at most 3 months apart in a long-term foster placement "
           "(903 U1/U4), otherwise 6 weeks", sources=("cla_episodes", "visits"))
 def cla_visit(ctx: Context) -> ibis.Table:
-    eps = cla_episodes(ctx.t)
-    placed = eps.filter(_.rne.isin(list(NEW_PLACEMENT)))
-    current = (open_at(ctx.periods, eps).select("period_end", "person_id", "placement_type"))
-    starts = latest_before(current.select("period_end", "person_id").distinct(),
-                           placed.select(person_id=_.person_id, start_date=_.start_date), "start_date", "placement_start")
-    t = current.join(starts, ["period_end", "person_id"])
+    """Also LA09's due dates (its parameters; the defaults below when called without them). Placements are LA04's:
+    a temporary move (T0-T4) and the return from one to the same placement start no new placement, and the
+    placement type is that of the latest episode that is not a temporary move."""
+    from cscperf.indicators.looked_after import STABILITY_PARAMS, placement_episodes
+
+    p = {"first_visit_days": 7, "interval_days": 42, "long_term_months": 3,
+         "long_term_placements": list(LONG_TERM_PLACEMENTS), **ctx.params}
+    rules = dict(STABILITY_PARAMS, new_placement_rne=list(NEW_PLACEMENT))
+    eps = placement_episodes(Context(ctx.t, ctx.periods, ctx.calendar, rules))
+    current = open_at(ctx.periods, cla_episodes(ctx.t)).select("period_end", "person_id").distinct()
+    t = latest_before(current, eps.filter(_._change).select(person_id=_._e_person, start_date=_._e_start),
+                      "start_date", "placement_start")
+    t = latest_before(t, eps.select(person_id=_._e_person, start_date=_._e_start), "start_date", "_latest")
+    types = eps.select(_t_person=_._e_person, _t_start=_._e_start, placement_type=_._e_place)
+    t = t.left_join(types, (t.person_id == types._t_person) & (t._latest == types._t_start)).drop(
+        "_t_person", "_t_start", "_latest")
     visits = ctx.t["visits"].filter((_.visit_type == "CLA") & _.seen.fill_null(False))
     t = latest_before(t, visits, "visit_date", "last_seen", on_or_after="placement_start")
     first_year = _.last_seen < (_.placement_start + ibis.interval(years=1)).cast("date")
-    six_weeks = (_.last_seen + ibis.interval(days=42)).cast("date")
+    six_weeks = (_.last_seen + ibis.interval(days=int(p["interval_days"]))).cast("date")
     t = t.mutate(
         due_date=ibis.cases(
-            (_.last_seen.isnull(), (_.placement_start + ibis.interval(days=7)).cast("date")),
+            (_.last_seen.isnull(), (_.placement_start + ibis.interval(days=int(p["first_visit_days"]))).cast("date")),
             (first_year, six_weeks),
-            (_.placement_type.isin(list(LONG_TERM_PLACEMENTS)), add_months(_.last_seen, 3)),
+            (_.placement_type.isin(list(p["long_term_placements"])), add_months(_.last_seen, int(p["long_term_months"]))),
             else_=six_weeks),
         basis_date=_.last_seen.coalesce(_.placement_start),
         basis=_.last_seen.isnull().ifelse("placement started", "last seen"))
@@ -111,36 +142,37 @@ def icpc(ctx: Context) -> ibis.Table:
     return _rows(t, "enquiry started")
 
 
-@due(id="cp-review", title="Child protection reviews", area="Child protection", indicator=None,
-     rule="Children on a CP plan: the first review conference is due 3 months after the plan started, later ones "
-          "6 months after the last review", sources=("cp_plans", "cp_reviews"))
+@due(id="cp-review", title="Child protection reviews", area="Child protection", indicator="CP06",
+     rule="Children on a CP plan: the first review conference is due 3 months (CP06 first_months) after the plan "
+          "started, later ones 6 months (later_months) after the last review", sources=("cp_plans", "cp_reviews"))
 def cp_review(ctx: Context) -> ibis.Table:
     on_plan = open_at(ctx.periods, ctx.t["cp_plans"]).group_by(["period_end", "person_id"]).aggregate(
         plan_start=_.start_date.min())
     t = latest_before(on_plan, ctx.t["cp_reviews"], "review_date", "last_review", on_or_after="plan_start")
-    t = t.mutate(due_date=_.last_review.isnull().ifelse(add_months(_.plan_start, 3), add_months(_.last_review, 6)),
+    first, later = int(ctx.params["first_months"]), int(ctx.params["later_months"])
+    t = t.mutate(due_date=_.last_review.isnull().ifelse(add_months(_.plan_start, first), add_months(_.last_review, later)),
                  basis_date=_.last_review.coalesce(_.plan_start),
                  basis=_.last_review.isnull().ifelse("plan started", "last review"))
     return t.select("period_end", "person_id", "due_date", "basis", "basis_date")
 
 
-@due(id="cla-review", title="Looked-after children's reviews", area="Looked after children", indicator=None,
+@due(id="cla-review", title="Looked-after children's reviews", area="Looked after children", indicator="LA08",
      rule="Children looked after: the first review is due 20 working days after the period of care began, the "
           "second 3 months after the first, later ones 6 months after the last", sources=("cla_episodes", "cla_reviews"))
 def cla_review(ctx: Context) -> ibis.Table:
-    eps = cla_episodes(ctx.t)
-    cohort = open_at(ctx.periods, eps).select("period_end", "person_id").distinct()
-    t = latest_before(cohort, eps.filter(_.rne == "S"), "start_date", "care_start")
-    reviews = ctx.t["cla_reviews"].select(_r_person=_.person_id, _r_date=_.review_date)
-    held = t.left_join(reviews, (t.person_id == reviews._r_person) & (reviews._r_date >= t.care_start)
-                       & (reviews._r_date <= t.period_end))
-    t = held.group_by(["period_end", "person_id", "care_start"]).aggregate(
-        reviews=_._r_date.count(), first_review=_._r_date.min(), last_review=_._r_date.max())
-    t = add_busdays(t.filter(_.care_start.notnull()), ctx.calendar, "care_start", 20, "first_due")
-    t = t.mutate(due_date=ibis.cases((_.reviews == 0, _.first_due), (_.reviews == 1, add_months(_.first_review, 3)),
-                                     else_=add_months(_.last_review, 6)),
-                 basis_date=_.last_review.coalesce(_.care_start),
-                 basis=(_.reviews == 0).ifelse("care began", "last review"))
+    """The next review of each child's current period of care, from LA08's review chain (kpis.md §3.3)."""
+    from cscperf.indicators.looked_after import looked_after_at, review_chain
+
+    chain = review_chain(ctx)
+    cohort = looked_after_at(ctx)
+    t = cohort.join(chain, (cohort.person_id == chain.person_id) & (chain.poc_start <= cohort.period_end)
+                    & (chain.poc_end.isnull() | (chain.poc_end > cohort.period_end))
+                    & (chain.previous.isnull() | (chain.previous <= cohort.period_end))
+                    & (chain.review_date.isnull() | (chain.review_date > cohort.period_end)))
+    order = ibis.window(group_by=["period_end", "person_id"], order_by="k")
+    t = t.mutate(_r=ibis.row_number().over(order)).filter(_._r == 0)
+    t = t.mutate(basis_date=_.previous.coalesce(_.poc_start),
+                 basis=_.previous.isnull().ifelse("care began", "last review"))
     return t.select("period_end", "person_id", "due_date", "basis", "basis_date")
 
 
@@ -175,4 +207,17 @@ def health_assessment(ctx: Context) -> ibis.Table:
                                      (under_five, add_months(_.last_check, 6)), else_=add_months(_.last_check, 12)),
                  basis_date=_.last_check.coalesce(_.care_start),
                  basis=_.last_check.isnull().ifelse("care began", "last assessment"))
+    return t.select("period_end", "person_id", "due_date", "basis", "basis_date")
+
+
+@due(id="pathway-plan-review", title="Care leavers' pathway plan reviews", area="Care leavers", indicator="CL05",
+     rule="Care leavers (eligible, relevant or former relevant, aged 16 to 25): the pathway plan review is due 6 months "
+          "(CL05 months) after the latest review; with none recorded, it is due now", sources=("care_leavers", "persons"))
+def pathway_plan_review(ctx: Context) -> ibis.Table:
+    from cscperf.indicators.care_leavers import care_leavers_at
+
+    t = care_leavers_at(ctx)
+    t = t.mutate(due_date=_.last_review.isnull().ifelse(_.period_end, add_months(_.last_review, int(ctx.params["months"]))),
+                 basis_date=_.last_review.coalesce(_.period_end),
+                 basis=_.last_review.isnull().ifelse("no review recorded", "last review"))
     return t.select("period_end", "person_id", "due_date", "basis", "basis_date")
