@@ -12,12 +12,13 @@ The store holds hand-made result rows for three indicators:
     vs February: +1.25 pp (band 0.5 pp) -> ↑ improving; vs July 2018: +15.7 pp -> ↑ improving
     August 2023 has no figure; the other months rise between 68.2% and 76.3%.
 * TZ01 (weeks, lower is better; target 26 weeks, tolerance 4, national)
-    February 2024 1245/30 = 41.5 weeks; March 2024 1236/30 = 41.2 weeks, "1,236 / 30"
+    February 2024 1245/30 = 41.5 weeks; March 2024 1236/30 = 41.2 weeks, "41.2" and "1,236 / 30"
+    (the scorecard prints the unit once, under the title: "figures in weeks")
     RAG: 41.2 > 26 + 4 -> Red
     vs February: -0.3 weeks, under 1% of 41.5 (0.415) -> → no material change
     no baseline, no March 2023 -> "–", and "no figure to compare"
 * TZ02 (per 10,000, context, no target)
-    February 2024 360/60,000 -> 60.0; March 2024 412/61,400 -> 67.1 per 10,000, "412 of 61,400"
+    February 2024 360/60,000 -> 60.0; March 2024 412/61,400 -> 67.1 per 10,000, "67.1" and "412 of 61,400"
     RAG: Not rated (no target, and context); vs February: ↑ not judged
 """
 
@@ -154,24 +155,25 @@ def test_scorecard_figures_match_hand_working(scorecard_store, tmp_path):
     assert cp["previous"] == "75.0%"
     assert cp["last-year"] == "68.2%"
     assert cp["baseline"] == "60.5%"
-    assert cp["target"].startswith("80.0%") and "local" in cp["target"] and "amber to 75.0%" in cp["target"]
+    assert cp["target"] == "80.0% (local)amber to 75.0%"
     assert cp["rag"] == "Amber" and "rag-amber" in html
     assert cp["dot-previous"] == "↑ improving"
     assert cp["dot-baseline"] == "↑ improving"
-    assert get("CP07").title in cp["indicator"] and "Higher is better" in cp["indicator"]
+    assert get("CP07").title in cp["indicator"] and "(higher is better)" in cp["indicator"]
 
     tz1 = {k: squash(v) for k, v in p.rows["TZ01"].items()}
-    assert tz1["latest"] == "41.2 weeks1,236 / 30"
-    assert tz1["previous"] == "41.5 weeks"
+    assert tz1["latest"] == "41.2" + "1,236 / 30" and tz1["counts"] == "1,236 / 30"
+    assert tz1["previous"] == "41.5"
+    assert "(lower is better; figures in weeks)" in tz1["indicator"]
     assert tz1["last-year"] == "–"
     assert tz1["baseline"] == "–"
     assert tz1["rag"] == "Red"
     assert tz1["dot-previous"] == "→ no material change"
     assert tz1["dot-baseline"] == "– no figure to compare"
-    assert "national" in tz1["target"] and "amber to 30.0 weeks" in tz1["target"]
+    assert tz1["target"] == "26.0 (national)amber to 30.0"
 
     tz2 = {k: squash(v) for k, v in p.rows["TZ02"].items()}
-    assert tz2["latest"] == "67.1 per 10,000412 of 61,400"
+    assert tz2["latest"] == "67.1" + "412 of 61,400" and "figures in per 10,000" in tz2["indicator"]
     assert tz2["rag"] == "Not rated"
     assert tz2["target"] == "For information"
     assert tz2["dot-previous"] == "↑ not judged"
@@ -186,11 +188,11 @@ def test_scorecard_is_an_accessible_table(scorecard_store, tmp_path):
     html, p = read(write_scorecard(store, config, tmp_path))
     assert '<html lang="en-GB">' in html
     assert "<table" in html and "<caption" in html and "March 2024" in html
-    assert len(re.findall(r'<th scope="col"', html)) == 10
+    assert len(re.findall(r'<th scope="col"', html)) == 12
     assert re.search(r'<th scope="row" class="indicator">.*?CP07', html)
     assert "Glossop &amp; &lt;District&gt; Council" in html and "<District>" not in html   # autoescaped
     assert "&lt;aged 0-17&gt;" in html
-    assert f"Snapshot {sid}, catalogue version {VERSION}" in html
+    assert f"Snapshot {sid}, extracted 5 April 2024" in html and f"catalogue version {VERSION}" in html
     for word in ("Green", "Amber", "Red", "Not rated", "no material change", "0.5 percentage points"):
         assert word in html.split('id="key-heading"')[1].split("</section>")[0]
     # Definitions: each indicator's numerator, denominator and reference.

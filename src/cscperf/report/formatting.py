@@ -28,10 +28,12 @@ def number(x: float | None, decimals: int) -> str:
 
 
 def value(x: float | None, unit: str, decimals: int = 1) -> str:
-    """76.3%, 67.1 per 10,000, 41.2 weeks, 15.8 cases per FTE."""
+    """76.3%, 67.1 per 10,000, 41.2 weeks, 15.8 cases per FTE; a count is just its number (120)."""
     if x is None:
         return DASH
     n = number(x, decimals)
+    if unit in ("count", ""):
+        return n
     return f"{n}%" if unit == "%" else f"{n} {unit}"
 
 
