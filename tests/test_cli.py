@@ -23,9 +23,9 @@ def demo(tmp_path_factory):
 
 def test_demo_writes_a_report_and_says_where(demo):
     folder, output = demo
-    report = folder / "report" / "scorecard.html"
-    assert report.is_file()
-    assert "scorecard.html" in output.replace("\n", "")
+    report = folder / "report" / "report-2024-03.html"
+    assert report.is_file() and report.with_suffix(".pdf").is_file()
+    assert "report-2024-03.html" in output.replace("\n", "")
     html = report.read_text(encoding="utf-8")
     assert "CP07" in html and "<svg" in html
 

@@ -58,7 +58,11 @@ def _check_indicators(indicators: list[str]) -> list[str]:
 
 
 def ensure(con) -> None:
-    con.execute(DDL)
+    """Create the tables if they are missing (a no-op when they exist, so a read-only store can be read)."""
+    found = con.execute("SELECT count(*) FROM information_schema.tables "
+                        "WHERE table_name IN ('actions', 'action_updates')").fetchall()[0][0]
+    if found < 2:
+        con.execute(DDL)
 
 
 def add(con, meeting_date: dt.date, action: str, owners: str, due_date: dt.date | None = None,

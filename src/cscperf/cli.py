@@ -123,6 +123,10 @@ def load(
                                               help="First day the extracts cover, YYYY-MM-DD (default: from the data)."),
     label: Optional[str] = typer.Option(None, help="A label for the snapshot, e.g. 'March 2024 extract'."),
     problems_csv: Optional[Path] = typer.Option(None, "--problems", help="Write every problem found to this CSV."),
+    dfe_rules: bool = typer.Option(False, "--dfe-rules", help="Also run the DfE's validation rules (Data to Insight's "
+                                   "validators, installed once in an environment of their own); kept with the snapshot."),
+    la_code: Optional[str] = typer.Option(None, "--la-code", help="The council's ONS code, e.g. E10000016, for the "
+                                          "DfE rules on placement areas (default: the config's council code)."),
 ):
     """Check files and load them into the store as one snapshot (all of it, or none)."""
     from cscperf.pipeline import load_files
@@ -131,7 +135,8 @@ def load(
     cfg = settings(config, store)
     try:
         sid, loaded = load_files(cfg, paths, reject=reject_bad_rows, extract_date=parse_date(extract_date, "--extract-date"),
-                                 label=label, covers_from=parse_date(covers_from, "--from"))
+                                 label=label, covers_from=parse_date(covers_from, "--from"),
+                                 dfe=_dfe_options(cfg, la_code) if dfe_rules else None)
     except LoadError as e:
         _print_problems(e.problems)
         if problems_csv:
@@ -151,15 +156,16 @@ def load(
     if problems_csv:
         _write_problems(problems_csv, loaded.problems)
     out.print(f"Loaded snapshot {sid}: {sum(f.rows_loaded for f in loaded.files):,} rows from {len(loaded.files)} files; "
-              f"data to {loaded.extract_date}. Next: `cscperf compute`.")
+              f"data to {loaded.extract_date}. Next: `cscperf compute`; `cscperf quality` writes the data-quality report.")
 
 
 def _print_problems(problems, limit: int = 25) -> None:
     table = Table(title=f"Problems found ({len(problems)})")
     for col in ("severity", "file", "row", "column", "value", "problem"):
         table.add_column(col)
-    for p in sorted(problems, key=lambda p: (p.severity != "error", p.file, p.row or 0))[:limit]:
-        style = "red" if p.severity == "error" else "yellow"
+    order = {"error": 0, "warning": 1}
+    for p in sorted(problems, key=lambda p: (order.get(p.severity, 2), p.file, p.row or 0))[:limit]:
+        style = {"error": "red", "warning": "yellow"}.get(p.severity, "blue")
         table.add_row(f"[{style}]{p.severity}[/]", p.file, str(p.row or ""), p.column or "", p.value or "", p.message)
     console.print(table)
     if len(problems) > limit:
@@ -168,11 +174,93 @@ def _print_problems(problems, limit: int = 25) -> None:
 
 def _write_problems(path: Path, problems) -> None:
     with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=["severity", "file", "row", "column", "value", "rule", "message"])
+        w = csv.DictWriter(f, fieldnames=["severity", "file", "row", "column", "value", "rule", "message", "count"])
         w.writeheader()
         for p in problems:
             w.writerow({k: v for k, v in p.as_dict().items()})
     console.print(f"All problems written to {path}")
+
+
+def _dfe_options(cfg, la_code: Optional[str]):
+    from cscperf.sources.dfe import LA_CODE, Options
+
+    code = la_code or (cfg.council_code if LA_CODE.match(cfg.council_code or "") else None)
+    if la_code and not LA_CODE.match(la_code):
+        fail(f"--la-code: {la_code!r} is not an ONS local authority code; expected e.g. E10000016")
+    return Options(la_code=code, progress=lambda message: console.print(message))
+
+
+@app.command()
+def validate(
+    paths: list[Path] = typer.Argument(..., help="Files or folders to check."),
+    config: Optional[Path] = ConfigOpt,
+    extract_date: Optional[str] = typer.Option(None, help="The date the data was extracted (default: today, for "
+                                                          "dates in the future)."),
+    covers_from: Optional[str] = typer.Option(None, "--from", help="First day the extracts cover, YYYY-MM-DD."),
+    problems_csv: Optional[Path] = typer.Option(None, "--problems", help="Write every problem found to this CSV."),
+    show: int = typer.Option(25, "--show", help="How many problems to print (all are in --problems)."),
+    dfe_rules: bool = typer.Option(False, "--dfe-rules", help="Also run the DfE's validation rules (Data to Insight's "
+                                   "validators, installed once in an environment of their own)."),
+    la_code: Optional[str] = typer.Option(None, "--la-code", help="The council's ONS code, e.g. E10000016, for the "
+                                          "DfE rules on placement areas (default: the config's council code)."),
+):
+    """Run every check on files without loading anything: what would load, what would be left out, and why."""
+    from cscperf.sources.load import read_files
+
+    cfg = settings(config, None)
+    loaded = read_files(paths, on_error="reject", extract_date=parse_date(extract_date, "--extract-date"),
+                        covers_from=parse_date(covers_from, "--from"),
+                        dfe=_dfe_options(cfg, la_code) if dfe_rules else None)
+    errors = [p for p in loaded.problems if p.severity == "error"]
+    warnings = [p for p in loaded.problems if p.severity == "warning"]
+    per_file: dict[str, list[int]] = {}
+    for p in loaded.problems:
+        counts = per_file.setdefault(p.file, [0, 0])
+        if p.severity in ("error", "warning"):
+            counts[p.severity == "warning"] += p.count
+    files = Table(title="Files checked")
+    for col in ("file", "read as", "rows read", "would load", "would reject", "errors", "warnings"):
+        files.add_column(col, justify="left" if col in ("file", "read as") else "right")
+    shown = set()
+    for f in loaded.files:
+        name = f.part or Path(f.path).name
+        e, w = per_file.get(name, [0, 0]) if name not in shown else (0, 0)
+        shown.add(name)
+        files.add_row(name, f.layout or "[red]not used[/]", f"{f.rows_read:,}", f"{f.rows_loaded:,}",
+                      f"{f.rows_rejected:,}", f"{e:,}", f"{w:,}")
+    out.print(files)
+    if loaded.problems:
+        _print_problems(loaded.problems, limit=show)
+    if problems_csv:
+        _write_problems(problems_csv, loaded.problems)
+    read = sum(f.rows_read for f in loaded.files)
+    rejected = sum(f.rows_rejected for f in loaded.files)
+    n_errors, n_warnings = sum(p.count for p in errors), sum(p.count for p in warnings)
+    out.print(f"{read:,} rows read in {len(loaded.files)} files: {read - rejected:,} would load and {rejected:,} would be "
+              f"left out; {n_errors:,} error(s), {n_warnings:,} warning(s).")
+    if errors:
+        out.print("With errors, `cscperf load` loads nothing; `cscperf load --reject-bad-rows` would load the "
+                  f"{read - rejected:,} good rows. Nothing was loaded now.")
+        raise typer.Exit(1)
+    out.print("No errors: `cscperf load` would load every row. Nothing was loaded now.")
+
+
+@app.command()
+def quality(
+    config: Optional[Path] = ConfigOpt, store: Optional[Path] = StoreOpt, snapshot: Optional[int] = SnapshotOpt,
+    out_dir: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder for the report (default: the config's)."),
+):
+    """Write the data-quality report of a snapshot (quality.html and quality.csv)."""
+    from cscperf.report.quality import write_quality
+    from cscperf.store import StoreError
+
+    cfg = settings(config, store)
+    with open_store(cfg, read_only=True) as s:
+        try:
+            html, groups = write_quality(s, out_dir or cfg.report_dir, snapshot)
+        except StoreError as e:
+            fail(str(e))
+    out.print(f"Data-quality report written to [bold]{html}[/] (problem groups in {groups.name})")
 
 
 @app.command()
@@ -180,13 +268,25 @@ def snapshots(config: Optional[Path] = ConfigOpt, store: Optional[Path] = StoreO
     """List the snapshots in the store."""
     cfg = settings(config, store)
     with open_store(cfg, read_only=True) as s:
+        # What each snapshot was loaded from (an Annex A workbook is a snapshot of a 6-month window, a
+        # 903 return a year's history, ...) and the days its tables cover, below the table so it fits.
+        sources = dict(s.con.execute("SELECT snapshot_id, string_agg(DISTINCT format, ', ' ORDER BY format) "
+                                     "FROM snapshot_files WHERE format IS NOT NULL GROUP BY 1").fetchall())
+        span = {sid: (a, b) for sid, a, b in s.con.execute(
+            "SELECT snapshot_id, min(covers_from), max(covers_to) FROM snapshot_coverage GROUP BY 1").fetchall()}
         table = Table(title=str(cfg.store))
         for col in ("id", "loaded at", "data to", "label", "rows", "rejected", "warnings"):
             table.add_column(col)
-        for snap in s.snapshots():
+        snaps = s.snapshots()
+        for snap in snaps:
             table.add_row(str(snap.snapshot_id), f"{snap.created_at:%Y-%m-%d %H:%M}", str(snap.extract_date or ""),
                           snap.label or "", f"{snap.rows_loaded:,}", f"{snap.rows_rejected:,}", str(snap.warnings))
         out.print(table)
+        for snap in snaps:
+            sid = snap.snapshot_id
+            covers = f"; data from {span[sid][0]} to {span[sid][1]}" if sid in span else ""
+            label = f" ({snap.label})" if snap.label else ""
+            out.print(f"  {sid}{label}: {sources.get(sid, 'no files read')}{covers}", highlight=False)
 
 
 @app.command()
@@ -245,15 +345,52 @@ def report(
     config: Optional[Path] = ConfigOpt, store: Optional[Path] = StoreOpt, snapshot: Optional[int] = SnapshotOpt,
     out_dir: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder for the report (default: the config's)."),
     month: Optional[str] = typer.Option(None, help="Month to report, YYYY-MM (default: the latest)."),
+    only: Optional[str] = typer.Option(None, "--only", help="Only one part: scorecard, missing, visits, courts or workforce."),
+    pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Also write the PDF (from the same HTML)."),
 ):
-    """Write the committee scorecard (HTML)."""
+    """Write the committee report: HTML and PDF (A4), scorecard first, areas, deep dives and actions."""
     from cscperf.pipeline import write_report
+    from cscperf.report.commentary import CommentaryError
+    from cscperf.report.committee import ONLY
+    from cscperf.store import StoreError
 
+    if only is not None and only not in ONLY:
+        fail(f"--only {only!r}: expected one of {', '.join(ONLY)}")
     cfg = settings(config, store)
     when = config_mod.parse_month(month, "--month") if month else None
     with open_store(cfg, read_only=True) as s:
-        path = write_report(s, cfg, out_dir or cfg.report_dir, snapshot, when)
-    out.print(f"Report written to [bold]{path}[/]")
+        try:
+            written = write_report(s, cfg, out_dir or cfg.report_dir, snapshot, when, only=only, pdf=pdf)
+        except (CommentaryError, StoreError, ValueError) as e:
+            fail(str(e))
+    out.print(f"Report written to [bold]{written.html}[/]" + (f" and [bold]{written.pdf}[/]" if written.pdf else ""))
+
+
+@app.command()
+def publish(
+    config: Optional[Path] = ConfigOpt, store: Optional[Path] = StoreOpt, snapshot: Optional[int] = SnapshotOpt,
+    out_dir: Optional[Path] = typer.Option(None, "--out", "-o", help="Folder for the report (default: the config's)."),
+    month: Optional[str] = typer.Option(None, help="Month to publish, YYYY-MM (default: the latest)."),
+    by: Optional[str] = typer.Option(None, help="Who is publishing (default: your user name)."),
+):
+    """Freeze what the committee receives: write the month's report (HTML and PDF) into published/ and
+    store the figures it shows, with the snapshot and catalogue version. Later reports show any change
+    to a published figure as a restatement, with the reason."""
+    import getpass
+
+    from cscperf.pipeline import publish_report
+    from cscperf.report.commentary import CommentaryError
+    from cscperf.store import StoreError
+
+    cfg = settings(config, store)
+    when = config_mod.parse_month(month, "--month") if month else None
+    with open_store(cfg) as s:
+        try:
+            pid, written = publish_report(s, cfg, out_dir or cfg.report_dir, snapshot, when, by=by or getpass.getuser())
+        except (CommentaryError, StoreError, ValueError) as e:
+            fail(str(e))
+    out.print(f"Publication {pid}: the report for {written.report.month:%B %Y} (snapshot {written.report.snapshot_id}) "
+              f"is frozen; files [bold]{written.html}[/] and [bold]{written.pdf}[/].")
 
 
 actions_app = typer.Typer(help="The committee's action log: add, update and list actions.", no_args_is_help=True)
@@ -334,6 +471,59 @@ def indicators():
 
 
 @app.command()
+def template(
+    table: Optional[str] = typer.Argument(None, help="The table, e.g. visits or missing_episodes (see --list)."),
+    out_file: Optional[Path] = typer.Option(None, "--out", "-o", help="File to write (default: TABLE.csv here)."),
+    list_tables: bool = typer.Option(False, "--list", help="List the templates: every table of the model."),
+    example: bool = typer.Option(False, "--example",
+                                 help="Also write TABLE.example.csv: the header and one made-up example row."),
+):
+    """Write an empty CSV template for a table (its header row), and show its columns with an example.
+
+    The template is how to give cscperf what the statutory returns lack (visits, allocations, staff,
+    missing episodes with return interviews, care proceedings): fill it from your systems, keep the
+    header, and load it. Every table is documented in docs/tables.md.
+    """
+    from cscperf.model import BY_NAME, TABLES
+    from cscperf.sources.templates import EXAMPLES, write
+
+    if list_tables or table is None:
+        listing = Table(title="cscperf templates (cscperf template TABLE writes one)")
+        for col in ("table", "what it holds", "required columns"):
+            listing.add_column(col)
+        for t in TABLES:
+            listing.add_row(t.name, t.doc, ", ".join(c.name for c in t.columns if c.required))
+        out.print(listing)
+        if table is None and not list_tables:
+            fail("name a table to write its template, e.g. `cscperf template visits`")
+        return
+    if table not in BY_NAME:
+        import difflib
+
+        close = difflib.get_close_matches(table, list(BY_NAME), n=3)
+        fail(f"there is no table {table!r}" + (f"; did you mean {', '.join(close)}?" if close else "")
+             + " `cscperf template --list` lists them.")
+    spec = BY_NAME[table]
+    path = out_file or Path(f"{table}.csv")
+    write(table, path)
+    columns = Table(title=f"{table}: {spec.doc}")
+    for col in ("column", "type", "required", "meaning", "example"):
+        columns.add_column(col)
+    from cscperf.docs import TYPE_WORDS
+
+    for c in spec.columns:
+        columns.add_row(c.name, TYPE_WORDS[c.type], "yes" if c.required else "", c.doc, EXAMPLES[table][c.name])
+    out.print(columns)
+    out.print(f"Wrote the template (header row) to [bold]{path}[/]. Fill in one row per record, keep the header, "
+              f"and load it with `{command_name()} load {path}`.")
+    if example:
+        example_path = path.with_name(f"{path.stem}.example{path.suffix or '.csv'}")
+        write(table, example_path, example=True)
+        out.print(f"Wrote an example to [bold]{example_path}[/]: one made-up row. Do not keep it in a folder you "
+                  "load, or its row is loaded as data.")
+
+
+@app.command()
 def demo(
     folder: Path = typer.Argument(Path("cscperf-demo"), help="Folder for the demo's data, store and report."),
     scale: float = typer.Option(1.0, help="Size of the synthetic council (1 = a county)."),
@@ -345,6 +535,9 @@ def demo(
     path = run_demo(folder, scale=scale, seed=seed, console=console)
     out.print(f"\nThe committee report is at [bold]{path.resolve()}[/]")
     out.print(f"Open it in a browser, or look at the figures with:\n  {command_name()} results -c {folder / 'cscperf.toml'}")
+    from cscperf.web.commands import print_demo_accounts
+
+    print_demo_accounts(folder / "cscperf.toml")   # the dashboard: accounts for each role, and how to serve it
 
 
 @app.command()
@@ -357,6 +550,12 @@ def bench(
 
     for step, seconds, detail in run_bench(scale=scale, folder=folder, console=console):
         out.print(f"{step:<10} {seconds:8.2f} s   {detail}")
+
+
+# The dashboard's commands (serve, users, bench-web) live beside it, in cscperf.web.commands.
+from cscperf.web import commands as _web_commands  # noqa: E402
+
+_web_commands.register(app)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,8 @@ class Config:
     parameters: dict[str, dict] = field(default_factory=dict)
     closures: Path | None = None
     report_dir: Path = Path("report")
+    headline: list[str] = field(default_factory=list)   # the scorecard's indicators (default: cscperf.report chooses)
+    commentary: Path | None = None      # analysts' notes for the report (default: commentary.toml beside this file)
     region: str = ""
     statistical_neighbours: list[str] = field(default_factory=list)   # LA codes or names
     comparator_files: list[Path] = field(default_factory=list)        # DfE published LA-level CSVs
@@ -114,6 +116,8 @@ def load(path: str | Path | None = None) -> Config:
     if "baseline" in report:
         cfg.baseline = parse_month(report["baseline"], f"{path} [report] baseline")
     cfg.report_dir = base / report.get("output", "report")
+    cfg.headline = [str(x) for x in report.get("headline", [])]
+    cfg.commentary = base / report.get("commentary", "commentary.toml")
     pop = raw.get("population", {})
     cfg.population_source = str(pop.pop("source", "")) if isinstance(pop, dict) else ""
     try:

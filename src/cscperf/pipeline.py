@@ -28,13 +28,14 @@ def run_synth(out: Path, *, seed: int = 2019, scale: float = 1.0, progress=None,
 
 
 def load_files(cfg: Config, paths: list[Path], reject: bool = False, extract_date: dt.date | None = None,
-               label: str | None = None, covers_from: dt.date | None = None):
-    """Read and check the files, then store them as one snapshot. Raises LoadError with the problems."""
+               label: str | None = None, covers_from: dt.date | None = None, dfe=None):
+    """Read and check the files, then store them as one snapshot. Raises LoadError with the problems.
+    dfe: a `sources.dfe.Options` to run the DfE's validation rules too (stored with the problems)."""
     from cscperf.sources.load import read_files
     from cscperf.store import Store
 
     loaded = read_files(paths, on_error="reject" if reject else "abort", extract_date=extract_date,
-                        covers_from=covers_from)
+                        covers_from=covers_from, dfe=dfe)
     with Store(cfg.store) as store:
         sid = store.write_snapshot(loaded, council=cfg.council_name, label=label)
     return sid, loaded
@@ -56,10 +57,32 @@ def compute_all(store, cfg: Config, snapshot_id: int | None = None, console: Con
     return results
 
 
-def write_report(store, cfg: Config, out_dir: Path, snapshot_id: int | None = None, month: dt.date | None = None) -> Path:
-    from cscperf.report import write_scorecard
+def write_report(store, cfg: Config, out_dir: Path, snapshot_id: int | None = None, month: dt.date | None = None,
+                 only: str | None = None, pdf: bool = True):
+    """The committee report as HTML and PDF (cscperf.report.committee); returns its `Written` (paths, timings)."""
+    from cscperf.report import write_report as write
 
-    return write_scorecard(store, cfg, Path(out_dir), snapshot_id=snapshot_id, month=month)
+    return write(store, cfg, Path(out_dir), snapshot_id=snapshot_id, month=month, only=only, pdf=pdf)
+
+
+def publish_report(store, cfg: Config, out_dir: Path, snapshot_id: int | None = None, month: dt.date | None = None,
+                   by: str = "cli", pdf: bool = True):
+    """Write the report a committee receives into out_dir/published/ and freeze its figures in the store
+    (cscperf.published); returns (publication id, `Written`)."""
+    from cscperf import published
+    from cscperf.report.committee import write
+
+    pid = published.next_id(store.con)
+    written = write(store, cfg, Path(out_dir) / "published", snapshot_id, month, pdf=pdf, publishing=pid)
+    rep = written.report
+    rows = published.frozen_rows(rep)
+    notes = [{"indicator": n.indicator, "area": n.area, "why": n.why, "doing": n.doing, "owner": n.owner}
+             for n in rep.notes_used]
+    got = published.publish(store.con, rep.month, rep.snapshot_id, rep.extract_date, rep.catalogue_version, rep.council,
+                            rows, cfg.suppression_threshold, written.checksums(), notes, by)
+    if got != pid:
+        raise RuntimeError(f"publication {got} was recorded as {pid} was being written; publish again")
+    return pid, written
 
 
 def run_demo(folder: Path, *, scale: float = 1.0, seed: int = 2019, console: Console | None = None) -> Path:
@@ -83,7 +106,7 @@ def run_demo(folder: Path, *, scale: float = 1.0, seed: int = 2019, console: Con
         cfg = config_mod.load(folder / "cscperf.toml")
         if cfg.store.exists():
             cfg.store.unlink()  # the demo starts afresh each time
-        load_files(cfg, [folder / "ssda903", folder / "cms"], extract_date=summary.extract_date,
+        load_files(cfg, [folder / "ssda903", folder / "cms", folder / "workforce", folder / "cin_census"], extract_date=summary.extract_date,
                    covers_from=summary.start, label="synthetic council")
         bar.update(task, completed=1, description="Loaded files")
     with Store(cfg.store) as store:
@@ -91,7 +114,7 @@ def run_demo(folder: Path, *, scale: float = 1.0, seed: int = 2019, console: Con
         compute_all(store, cfg, console=console)
         with progress_bar(console) as bar:
             task = bar.add_task("Writing the report", total=1)
-            path = write_report(store, cfg, cfg.report_dir)
+            path = write_report(store, cfg, cfg.report_dir).html
             bar.update(task, completed=1, description="Wrote the report")
     return path
 
@@ -126,7 +149,7 @@ def run_bench(*, scale: float = 1.0, folder: Path | None = None, console: Consol
         if cfg.store.exists():
             cfg.store.unlink()
         t = time.perf_counter()
-        sid, loaded = load_files(cfg, [data / "ssda903", data / "cms"], extract_date=summary.extract_date,
+        sid, loaded = load_files(cfg, [data / "ssda903", data / "cms", data / "workforce", data / "cin_census"], extract_date=summary.extract_date,
                                  covers_from=summary.start)
         yield "load", time.perf_counter() - t, f"{sum(f.rows_loaded for f in loaded.files):,} rows from {len(loaded.files)} files"
         with Store(cfg.store) as store:
@@ -134,5 +157,8 @@ def run_bench(*, scale: float = 1.0, folder: Path | None = None, console: Consol
             results = compute_all(store, cfg, sid, console=console)
             yield "compute", time.perf_counter() - t, f"{results.num_rows:,} figures"
             t = time.perf_counter()
-            path = write_report(store, cfg, cfg.report_dir, sid)
-            yield "report", time.perf_counter() - t, str(path.name)
+            cpu = time.process_time()
+            written = write_report(store, cfg, cfg.report_dir, sid)
+            yield "report", time.perf_counter() - t, (
+                f"{written.html.name} and {written.pdf.name} ({written.pages} pages): HTML {written.seconds_html:.1f} s, "
+                f"PDF {written.seconds_pdf:.1f} s; {time.process_time() - cpu:.1f} s CPU in this process")

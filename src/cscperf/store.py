@@ -34,11 +34,17 @@ CREATE TABLE IF NOT EXISTS snapshot_files (
 CREATE TABLE IF NOT EXISTS snapshot_coverage (snapshot_id INTEGER, "table" VARCHAR, covers_from DATE, covers_to DATE);
 CREATE TABLE IF NOT EXISTS problems (
     snapshot_id INTEGER, file VARCHAR, "row" BIGINT, "column" VARCHAR, value VARCHAR, rule VARCHAR,
-    message VARCHAR, severity VARCHAR);
+    message VARCHAR, severity VARCHAR, "count" BIGINT DEFAULT 1);
+ALTER TABLE problems ADD COLUMN IF NOT EXISTS "count" BIGINT DEFAULT 1;
 CREATE TABLE IF NOT EXISTS results (
     indicator VARCHAR, period_end DATE, breakdown VARCHAR, numerator DOUBLE, denominator DOUBLE,
     value DOUBLE, units BIGINT, snapshot INTEGER, catalogue_version VARCHAR, computed_at TIMESTAMP);
 """
+
+
+def _cell(value, arrow_type):
+    """A problem's field as its column's type (a reader may give a value as a number)."""
+    return str(value) if value is not None and arrow_type == pa.string() else value
 
 
 class StoreError(RuntimeError):
@@ -76,6 +82,11 @@ class Store:
         rows = self.con.execute(sql, params or []).fetchall()
         return rows[0] if rows else None
 
+    def _columns(self, table: str) -> set[str]:
+        """A table's columns (a store written by an earlier cscperf may lack the newest, read-only)."""
+        return {r[0] for r in self.con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
+
     def close(self) -> None:
         self.con.close()
 
@@ -112,7 +123,7 @@ class Store:
             rejected = sum(f.rows_rejected for f in loaded.files)
             con.execute("INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, 'loaded', ?, ?, ?)",
                         [sid, dt.datetime.now(), loaded.extract_date, council, label,
-                         len(loaded.warnings), loaded_rows, rejected])
+                         sum(p.count for p in loaded.warnings), loaded_rows, rejected])
             for name, table in loaded.tables.items():
                 con.register("incoming", table)
                 cols = ", ".join(f'"{c}"' for c in table.column_names)
@@ -124,9 +135,16 @@ class Store:
                              f.rows_read, f.rows_loaded, f.rows_rejected])
             for name, (start, end) in loaded.coverage.items():
                 con.execute("INSERT INTO snapshot_coverage VALUES (?, ?, ?, ?)", [sid, name, start, end])
-            if loaded.problems:
-                rows = [(sid, p.file, p.row, p.column, p.value, p.rule, p.message, p.severity) for p in loaded.problems]
-                con.executemany("INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            if loaded.problems:   # as one Arrow table: row-by-row inserts take seconds per thousand
+                fields = {"file": pa.string(), "row": pa.int64(), "column": pa.string(), "value": pa.string(),
+                          "rule": pa.string(), "message": pa.string(), "severity": pa.string(), "count": pa.int64()}
+                incoming = pa.table({"snapshot_id": pa.array([sid] * len(loaded.problems), pa.int32()),
+                                     **{f: pa.array([_cell(getattr(p, f, 1), t) for p in loaded.problems], t)
+                                        for f, t in fields.items()}})
+                con.register("incoming_problems", incoming)
+                cols = ", ".join(f'"{c}"' for c in incoming.column_names)
+                con.execute(f"INSERT INTO problems ({cols}) SELECT {cols} FROM incoming_problems")
+                con.unregister("incoming_problems")
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -221,6 +239,8 @@ class Store:
                             "ORDER BY indicator, breakdown, period_end", params=[sid, catalogue_version]).to_arrow_table()
 
     def problems(self, snapshot_id: int) -> list[tuple]:
-        return self.con.execute("SELECT file, \"row\", \"column\", value, rule, message, severity FROM problems "
+        """(file, row, column, value, rule, message, severity, count) of each problem of a snapshot."""
+        count = '"count"' if "count" in self._columns("problems") else "1"
+        return self.con.execute(f"SELECT file, \"row\", \"column\", value, rule, message, severity, {count} FROM problems "
                                 "WHERE snapshot_id = ? ORDER BY severity, file, \"row\"", [snapshot_id]).fetchall()
 

@@ -29,7 +29,8 @@ def count_fields(ind) -> tuple[str, ...]:
 
 
 def _small(row: dict, fields: tuple[str, ...], threshold: int) -> bool:
-    return any(row.get(f) is not None and 1 <= row[f] <= threshold for f in fields)
+    # abs: a net change (WF07b's numerator) of -3 tells as much as +3
+    return any(row.get(f) is not None and 0 < abs(row[f]) <= threshold for f in fields)
 
 
 def _recoverable(hidden: list[dict], fields: tuple[str, ...], threshold: int) -> bool:
