@@ -102,12 +102,15 @@ def listing(con, status: str | None = None, meeting_before: dt.date | None = Non
     rows = con.execute("""
         WITH latest AS (
             SELECT action_id, status, updated_at,
-                   last_value(note IGNORE NULLS) OVER (PARTITION BY action_id ORDER BY updated_at
-                       ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS note,
                    row_number() OVER (PARTITION BY action_id ORDER BY updated_at DESC) AS n
-            FROM action_updates)
-        SELECT a.action_id, a.meeting_date, a.action, a.owners, a.due_date, a.indicators, l.status, l.updated_at, l.note
+            FROM action_updates),
+        -- the latest note given (PostgreSQL has no IGNORE NULLS)
+        noted AS (
+            SELECT action_id, note, row_number() OVER (PARTITION BY action_id ORDER BY updated_at DESC) AS n
+            FROM action_updates WHERE note IS NOT NULL)
+        SELECT a.action_id, a.meeting_date, a.action, a.owners, a.due_date, a.indicators, l.status, l.updated_at, nt.note
         FROM actions a JOIN latest l ON l.action_id = a.action_id AND l.n = 1
+        LEFT JOIN noted nt ON nt.action_id = a.action_id AND nt.n = 1
         ORDER BY a.meeting_date, a.action_id""").fetchall()
     out = [Action(r[0], r[1], r[2], r[3], r[4], [i for i in (r[5] or "").split(",") if i], r[6], r[7], r[8])
            for r in rows]

@@ -31,6 +31,7 @@ class Config:
     council_name: str = "Council"
     council_code: str = ""
     store: Path = Path("cscperf.duckdb")
+    engine: str = "duckdb"              # or a postgresql:// URL, or spark / a Spark master URL (docs/engines.md)
     baseline: dt.date | None = None          # a month end
     population: dict[int, int] = field(default_factory=dict)   # mid-year -> children aged 0-17
     population_source: str = ""
@@ -112,6 +113,11 @@ def load(path: str | Path | None = None) -> Config:
         raise ConfigError(f"{path} [suppression] threshold: expected a whole number such as 5, not {threshold!r}")
     cfg.suppression_threshold = threshold
     cfg.store = base / raw.get("store", {}).get("path", "cscperf.duckdb")
+    cfg.engine = str(raw.get("store", {}).get("engine", cfg.engine)).strip()
+    from cscperf.connections import check_engine
+
+    if problem := check_engine(cfg.engine):
+        raise ConfigError(f"{path} [store] {problem}")
     report = raw.get("report", {})
     if "baseline" in report:
         cfg.baseline = parse_month(report["baseline"], f"{path} [report] baseline")

@@ -118,9 +118,7 @@ def publish(con, month: dt.date, snapshot: int, extract_date: dt.date | None, ca
             "shown": pa.array([r["shown"] for r in rows], pa.string()),
             "suppressed": pa.array([bool(r["suppressed"]) for r in rows], pa.bool_()),
         })
-        con.register("incoming_published", table)
-        con.execute("INSERT INTO published_results SELECT * FROM incoming_published")
-        con.unregister("incoming_published")
+        con.insert_arrow("published_results", table)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -98,14 +98,33 @@ def add_busdays(table: ibis.Table, calendar: ibis.Table, start: str, n: int, nam
     return joined.mutate(**{name: _._t_d}).drop("_s_key", "_s_d", "_s_wd", "_t_d", "_t_wd")
 
 
+ASOF_ENGINES = ("duckdb", "postgres")   # Ibis backends with asof_join (not pyspark: stack-notes G2)
+
+
+def _engine(table: ibis.Table) -> str:
+    """The Ibis backend a table's expression runs on (DuckDB for one made only of memtables)."""
+    try:
+        return table._find_backend(use_default=True).name
+    except Exception:   # several backends in one expression: the portable path is the safe one
+        return ""
+
+
 def latest_before(pairs: ibis.Table, events: ibis.Table, date: str, name: str, on_or_after: str | None = None) -> ibis.Table:
     """Add `name` = the child's latest event date on or before the period end (and, if given, on or
-    after the date in column `on_or_after`); null where there is none.
+    after the date in column `on_or_after`); null where there is none. One row per distinct pair.
 
-    Written as a join and max, which every engine runs; an as-of join is faster on DuckDB and is
-    the place to choose it per engine.
+    The one place that chooses per engine (docs/engines.md): an as-of join where the engine has one
+    (DuckDB, PostgreSQL), else a join and max (Spark), which give the same rows.
     """
     ev = events.select(_e_person=events.person_id, _e_date=events[date])
+    if _engine(pairs) in ASOF_ENGINES:
+        pairs = pairs.distinct()
+        joined = pairs.asof_join(ev, on=pairs.period_end >= ev._e_date, predicates=pairs.person_id == ev._e_person)
+        latest = joined._e_date
+        if on_or_after:   # the latest on or before D is too early: then none falls in [on_or_after, D]
+            latest = (latest >= joined[on_or_after]).ifelse(latest, ibis.null(latest.type()))
+        # .view(): a relation of its own, so that later joins do not fold into Ibis's as-of join chain
+        return joined.select(*pairs.columns, **{name: latest}).view()
     cond = (pairs.person_id == ev._e_person) & (ev._e_date <= pairs.period_end)
     if on_or_after:
         cond = cond & (ev._e_date >= pairs[on_or_after])
@@ -118,6 +137,12 @@ def cla_episodes(t: dict) -> ibis.Table:
     """903 episodes less short breaks (V3/V4): the base of every CLA figure (kpis.md §1.5)."""
     eps = t["cla_episodes"]
     return eps.filter(~eps.legal_status.isin(SHORT_BREAK_LEGAL_STATUSES))
+
+
+def as_int(condition: ibis.Value) -> ibis.Value:
+    """1 where the condition holds, 0 where it does not, null where it is null. (A cast would do on
+    DuckDB and Spark; PostgreSQL has no boolean to bigint cast.)"""
+    return ibis.cases((condition, 1), (~condition, 0)).cast("int64")
 
 
 def flag(condition: ibis.Value) -> ibis.Value:
@@ -157,8 +182,7 @@ def periods_of_care(t: dict) -> ibis.Table:
     eps = cla_episodes(t)
     w = ibis.window(group_by="person_id", order_by="start_date")
     cw = ibis.cumulative_window(group_by="person_id", order_by="start_date")
-    marked = eps.mutate(_new=((_.rne == "S") | (_.end_date.lag().over(w) != _.start_date).fill_null(True))
-                        .cast("int64"))
+    marked = eps.mutate(_new=as_int((_.rne == "S") | (_.end_date.lag().over(w) != _.start_date).fill_null(True)))
     marked = marked.mutate(_poc=_._new.sum().over(cw))
     spans = marked.group_by(["person_id", "_poc"]).aggregate(poc_start=_.start_date.min(), _last=_.start_date.max())
     last = marked.select(_l_person=_.person_id, _l_start=_.start_date, poc_end=_.end_date, reason_ceased=_.reason_ceased)
