@@ -48,7 +48,7 @@ def open_store(cfg, read_only: bool = False):
     from cscperf.store import Store, StoreError
 
     try:
-        return Store(cfg.store, read_only=read_only)
+        return Store.of(cfg, read_only=read_only)
     except StoreError as e:
         fail(str(e))
 
@@ -98,10 +98,26 @@ def synth(
     cp_visits_from: float = typer.Option(0.605, help="Planted CP07 trajectory: the share visited at its first month."),
     cp_visits_to: float = typer.Option(0.763, help="Planted CP07 trajectory: the share visited at its last month."),
     trajectory: str = typer.Option("2018-07:2024-03", help="Planted CP07 trajectory: first and last month, YYYY-MM:YYYY-MM."),
+    councils: int = typer.Option(0, "--councils", help="Write this many councils (15: a region, 150: England), each "
+                                 "in its own sub-folder named by its LA number; --scale is then their mean size."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", help="With --councils: worker processes (default: one per core)."),
 ):
     """Write a synthetic council's files: SSDA903 returns, CMS extracts and a cscperf.toml."""
-    from cscperf.pipeline import run_synth
+    from cscperf.pipeline import progress_bar, run_synth
 
+    if councils:
+        from cscperf.synth import generate_many
+
+        with progress_bar() as bar:
+            task = bar.add_task(f"Synthesising {councils} councils", total=1.0)
+            try:
+                done = generate_many(out_dir, councils, seed=seed, scale=scale, jobs=jobs,
+                                     progress=lambda what, f: bar.update(task, completed=f, description=what[:28]))
+            except ValueError as e:
+                fail(f"--councils: {e}")
+        out.print(f"Wrote {len(done)} synthetic councils to [bold]{out_dir}[/] ({sum(s.seconds for s in done):.0f} s of "
+                  f"work); load them together with `cscperf load --councils {out_dir}`.")
+        return
     months = trajectory.split(":")
     if len(months) != 2:
         fail(f"--trajectory: {trajectory!r}; expected two months as YYYY-MM:YYYY-MM")
@@ -127,12 +143,20 @@ def load(
                                    "validators, installed once in an environment of their own); kept with the snapshot."),
     la_code: Optional[str] = typer.Option(None, "--la-code", help="The council's ONS code, e.g. E10000016, for the "
                                           "DfE rules on placement areas (default: the config's council code)."),
+    councils: bool = typer.Option(False, "--councils", help="Each sub-folder of the folders given is one council "
+                                  "(named by its cscperf.toml's council code, else the folder's name): load them side by "
+                                  "side into one snapshot, for figures per council and pooled (docs/councils.md)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", help="With --councils: councils read at once (default: one per core)."),
 ):
     """Check files and load them into the store as one snapshot (all of it, or none)."""
     from cscperf.pipeline import load_files
     from cscperf.sources.problems import LoadError
 
     cfg = settings(config, store)
+    if councils:
+        _load_councils(cfg, paths, reject_bad_rows, parse_date(extract_date, "--extract-date"), label,
+                       parse_date(covers_from, "--from"), jobs, problems_csv)
+        return
     try:
         sid, loaded = load_files(cfg, paths, reject=reject_bad_rows, extract_date=parse_date(extract_date, "--extract-date"),
                                  label=label, covers_from=parse_date(covers_from, "--from"),
@@ -157,6 +181,33 @@ def load(
         _write_problems(problems_csv, loaded.problems)
     out.print(f"Loaded snapshot {sid}: {sum(f.rows_loaded for f in loaded.files):,} rows from {len(loaded.files)} files; "
               f"data to {loaded.extract_date}. Next: `cscperf compute`; `cscperf quality` writes the data-quality report.")
+
+
+def _load_councils(cfg, paths, reject, extract_date, label, covers_from, jobs, problems_csv) -> None:
+    from cscperf.pipeline import load_councils, progress_bar
+    from cscperf.sources.problems import LoadError
+
+    try:
+        with progress_bar() as bar:
+            task = bar.add_task("Loading councils", total=1.0)
+            sid, done = load_councils(cfg, paths, reject, extract_date, label, covers_from, jobs,
+                                      progress=lambda code, f: bar.update(task, completed=f, description=f"Loaded {code}"))
+    except ValueError as e:
+        fail(str(e))
+    except LoadError as e:
+        _print_problems(e.problems)
+        if problems_csv:
+            _write_problems(problems_csv, e.problems)
+        fail(f"{e}. Fix them and load again" + ("" if reject else ", or use --reject-bad-rows to load the valid rows") + ".")
+    table = Table(title=f"Snapshot {sid} in {cfg.store}: {len(done)} councils")
+    for col in ("council", "name", "files", "rows", "rejected", "warnings"):
+        table.add_column(col, justify="right" if col in ("files", "rows", "rejected", "warnings") else "left")
+    for c in done:
+        table.add_row(c["council"], c["name"], str(c["files"]), f"{c['rows_loaded']:,}", f"{c['rows_rejected']:,}",
+                      f"{c['warnings']:,}")
+    out.print(table)
+    out.print(f"Loaded snapshot {sid}: {sum(c['rows_loaded'] for c in done):,} rows from {len(done)} councils. "
+              "Next: `cscperf compute`; `cscperf results --council CODE` shows a council against the pool.")
 
 
 def _print_problems(problems, limit: int = 25) -> None:
@@ -274,7 +325,7 @@ def snapshots(config: Optional[Path] = ConfigOpt, store: Optional[Path] = StoreO
                                      "FROM snapshot_files WHERE format IS NOT NULL GROUP BY 1").fetchall())
         span = {sid: (a, b) for sid, a, b in s.con.execute(
             "SELECT snapshot_id, min(covers_from), max(covers_to) FROM snapshot_coverage GROUP BY 1").fetchall()}
-        table = Table(title=str(cfg.store))
+        table = Table(title=str(s.path))   # the file, or the PostgreSQL URL
         for col in ("id", "loaded at", "data to", "label", "rows", "rejected", "warnings"):
             table.add_column(col)
         snaps = s.snapshots()
@@ -309,6 +360,8 @@ def results(
     config: Optional[Path] = ConfigOpt, store: Optional[Path] = StoreOpt, snapshot: Optional[int] = SnapshotOpt,
     as_csv: bool = typer.Option(False, "--csv", help="Print every result as CSV (a stable interface for scripts)."),
     indicator: Optional[list[str]] = typer.Option(None, "--indicator", "-i", help="Only these indicators."),
+    council: Optional[str] = typer.Option(None, "--council", help="In a snapshot of several councils: this council's "
+                                          "figures, with the pool's beside them (default: the pool)."),
 ):
     """Show the results: the latest figure per indicator, or all of them as CSV."""
     from cscperf.store import RESULT_COLUMNS, StoreError
@@ -327,16 +380,29 @@ def results(
         for r in rows:
             w.writerow(["" if r[c] is None else r[c] for c in RESULT_COLUMNS])
         return
+    wanted = f"council={council}" if council else "all"
     latest: dict[str, dict] = {}
+    pool: dict[tuple, dict] = {}
     for r in rows:
-        if r["breakdown"] == "all":
+        if r["breakdown"] == wanted:
             latest[r["indicator"]] = r
-    table = Table(title="Latest figures")
-    for col in ("indicator", "month end", "value", "numerator", "denominator"):
+        if council and r["breakdown"] == "all":
+            pool[(r["indicator"], r["period_end"])] = r
+    if council and not latest:
+        codes = sorted({r["breakdown"].split("=", 1)[1] for r in rows if r["breakdown"].startswith("council=")})
+        fail(f"--council {council}: no figures for that council in this snapshot; "
+             + (f"it holds {', '.join(codes)}" if codes else "it holds one council's data (leave out --council)"))
+    table = Table(title=f"Latest figures, council {council} against the pool" if council else "Latest figures")
+    for col in ("indicator", "month end", "value", "numerator", "denominator") + (("pool",) if council else ()):
         table.add_column(col)
+
+    def shown(value):
+        return "" if value is None else f"{value:.1f}"
+
     for ind, r in latest.items():
-        value = "" if r["value"] is None else f"{r['value']:.1f}"
-        table.add_row(ind, str(r["period_end"]), value, f"{r['numerator']:g}", "" if r["denominator"] is None else f"{r['denominator']:g}")
+        extra = (shown(pool.get((ind, r["period_end"]), {}).get("value")),) if council else ()
+        table.add_row(ind, str(r["period_end"]), shown(r["value"]), f"{r['numerator']:g}",
+                      "" if r["denominator"] is None else f"{r['denominator']:g}", *extra)
     out.print(table)
 
 
@@ -542,14 +608,32 @@ def demo(
 
 @app.command()
 def bench(
-    scale: float = typer.Option(1.0, help="Size of the synthetic council (1 = a county)."),
-    folder: Optional[Path] = typer.Option(None, help="Working folder (default: a temporary one)."),
+    size: list[str] = typer.Option(["council"], "--size", help="council, region (15 councils) or national (150); "
+                                   "give it more than once for several."),
+    scale: float = typer.Option(1.0, help="Size of each council (1 = a county; e.g. 0.05 for a quick try)."),
+    folder: Optional[Path] = typer.Option(None, help="Working folder, one sub-folder per size (default: a temporary one)."),
+    step: list[str] = typer.Option([], "--step", help="Only these steps: generate, load, compute, report, four "
+                                   "(the four indicators three ways); several allowed. Default: all."),
+    seed: int = typer.Option(2019, help="Seed of the synthetic data."),
+    repeat: int = typer.Option(3, help="Runs of each implementation of the four indicators (the best time is kept)."),
 ):
-    """Time each step of the demo (synth, load, compute, report) and print the figures."""
-    from cscperf.pipeline import run_bench
+    """Time and peak memory of generate, load, compute (the whole catalogue, every month end) and report, at
+    each size; and CP07, AS02, LA04, MI01 by cscperf, by pandas and by hand-written DuckDB SQL on the same
+    store, with their parity and ratios (docs/benchmarks.md)."""
+    from cscperf.bench import SIZES, STEPS, run
 
-    for step, seconds, detail in run_bench(scale=scale, folder=folder, console=console):
-        out.print(f"{step:<10} {seconds:8.2f} s   {detail}")
+    for name in size:
+        if name not in SIZES:
+            fail(f"--size {name!r}; expected one of {', '.join(SIZES)}")
+    for name in step:
+        if name not in STEPS:
+            fail(f"--step {name!r}; expected one of {', '.join(STEPS)}")
+    if not 0 < scale <= 50:
+        fail(f"--scale {scale}; expected above 0 and at most 50")
+    runs = run(list(dict.fromkeys(size)), folder, tuple(step) or STEPS, scale, seed, console=console, out=out,
+               repeat=max(1, repeat))
+    if any(m.error for r in runs for m in r.steps.values()) or any(r.parity_failed() for r in runs):
+        raise typer.Exit(1)
 
 
 # The dashboard's commands (serve, users, bench-web) live beside it, in cscperf.web.commands.

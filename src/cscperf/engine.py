@@ -12,7 +12,8 @@ from ibis import _
 from cscperf import workdays
 from cscperf.config import Config
 from cscperf.indicators import catalogue, catalogue_version
-from cscperf.indicators.breakdowns import CHILD_BREAKDOWNS, NOT_RECORDED, allocated_at, with_child_breakdowns
+from cscperf.indicators.breakdowns import (BY_ALLOCATION, CHILD_BREAKDOWNS, COUNCIL, NOT_RECORDED, allocated_at,
+                                           with_child_breakdowns, with_council)
 from cscperf.indicators.common import Context
 from cscperf.indicators.spec import SNAPSHOT, Indicator
 from cscperf.periods import KINDS, months_back, period_ends as kind_ends, periods_table
@@ -25,7 +26,7 @@ def calendar(store: Store, config: Config, refresh: bool = False) -> ibis.Table:
     """The working-day calendar table every indicator joins to, with the council's closure days."""
     if refresh or not store.has_table("calendar"):
         store.put_calendar(workdays.calendar_table(workdays.read_overrides(config.closures)))
-    return store.ibis().table("calendar")
+    return store.table("calendar")
 
 
 def period_ends(ind: Indicator, coverage: dict[str, tuple[dt.date, dt.date]], extract_date: dt.date | None) -> list[dt.date]:
@@ -45,9 +46,10 @@ def data_needed_from(ind: Indicator, d: dt.date) -> dt.date:
 
 
 def units(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: list[dt.date],
-          breakdowns: bool = False, allocated: ibis.Table | None = None) -> ibis.Table:
+          breakdowns: bool = False, allocated: ibis.Table | None = None, pooled: bool = False) -> ibis.Table:
     """The indicator's unit rows (one per counted thing per period end): figures and lists come from
-    these. With `breakdowns`, child-level units also carry the child breakdown columns."""
+    these. With `breakdowns`, child-level units also carry the child breakdown columns; `pooled` (a
+    snapshot of several councils) adds each unit's council and leaves out team and worker."""
     params = {**ind.params, **config.params(ind.id)}
     unknown = set(config.params(ind.id)) - set(ind.params)
     if unknown:
@@ -57,14 +59,18 @@ def units(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: 
     ctx = Context(tables, ibis.memtable(periods_table(ends, ind.period)), calendar(store, config), params)
     u = ind.build(ctx)
     if breakdowns and "person_id" in u.columns:
-        u = with_child_breakdowns(u, tables, allocated)
+        u = with_child_breakdowns(u, tables, allocated, by_allocation=not pooled)
+    if breakdowns and pooled and ind.by_council:
+        u = with_council(u)
     return u
 
 
 def breakdowns_of(ind: Indicator, u: ibis.Table) -> tuple[str, ...]:
     """What a figure is split by: the indicator's own breakdowns, and the child ones for child units."""
-    child = CHILD_BREAKDOWNS if "person_id" in u.columns else ()
-    return tuple(dict.fromkeys((*ind.breakdowns, *child)))
+    child = tuple(c for c in CHILD_BREAKDOWNS if c in u.columns) if "person_id" in u.columns else ()
+    if COUNCIL not in u.columns:
+        return tuple(dict.fromkeys((*ind.breakdowns, *child)))
+    return tuple(dict.fromkeys(c for c in (COUNCIL, *ind.breakdowns, *child) if c not in BY_ALLOCATION))
 
 
 def figures(ind: Indicator, u: ibis.Table, ends: list[dt.date], breakdown: str | None = None) -> list[dict]:
@@ -114,9 +120,12 @@ def compute(store: Store, config: Config, snapshot_id: int | None = None,
     rows: list[dict] = []
     inds = [(ind, period_ends(ind, coverage, snap.extract_date)) for ind in indicators or catalogue()]
     every_end = sorted({d for _, ends in inds for d in ends})
+    # A snapshot of several councils: figures per council and pooled, from the same query (docs/councils.md).
+    councils = [code for code, _ in store.councils(sid)]
+    pooled = len(councils) > 1
     # Who held each child's case at every month end: worked out once for all indicators' breakdowns.
     allocated = None
-    if every_end and "allocations" in coverage:
+    if every_end and "allocations" in coverage and not pooled:
         allocated = store.materialise(allocated_at(ibis.memtable(periods_table(every_end)), store.tables(sid)), "allocated")
     for ind, ends in inds:
         if progress:
@@ -124,12 +133,19 @@ def compute(store: Store, config: Config, snapshot_id: int | None = None,
         if not ends:
             continue
         # Computed once into a temporary table, then summed whole and by every breakdown in one query.
-        u = store.materialise(units(ind, store, sid, config, ends, breakdowns=True, allocated=allocated), "units")
+        u = store.materialise(units(ind, store, sid, config, ends, breakdowns=True, allocated=allocated, pooled=pooled),
+                              "units")
         by_breakdown = all_figures(u, ends, breakdowns_of(ind, u))
+        if any(r[COUNCIL] == NOT_RECORDED for r in by_breakdown.get(COUNCIL, [])):
+            del by_breakdown[COUNCIL]   # units no council's (WF03/WF04 census rows): no council's figure beats a wrong one
+        elif COUNCIL in by_breakdown:   # a council with nothing to count this month has 0, as the whole does
+            seen = {(r["period_end"], r[COUNCIL]) for r in by_breakdown[COUNCIL]}
+            by_breakdown[COUNCIL] += [{"period_end": d, COUNCIL: code, "numerator": 0.0, "denominator": 0.0, "units": 0}
+                                      for d in ends for code in councils if (d, code) not in seen]
         totals = {r["period_end"]: r["denominator"] for r in by_breakdown[None]}
         for breakdown, found in by_breakdown.items():
             for r in found:
-                if breakdown is not None and ind.shares:
+                if breakdown not in (None, COUNCIL) and ind.shares:   # a council's share is of its own total
                     r = {**r, "denominator": totals.get(r["period_end"], 0.0)}
                 rows.append(result_row(ind, r, breakdown, config, sid, version))
     table = pa.Table.from_pylist(rows, schema=RESULT_SCHEMA)
@@ -147,8 +163,8 @@ RESULT_SCHEMA = pa.schema([
 def result_row(ind: Indicator, r: dict, breakdown: str | None, config: Config, sid: int, version: str) -> dict:
     numerator = float(r["numerator"] or 0.0)
     denominator = float(r["denominator"] or 0.0)
-    if ind.per_population:
-        population, _ = config.population_for(r["period_end"])
+    if ind.per_population:   # the config's population is the whole store's: no council's own
+        population, _ = (None, None) if breakdown == COUNCIL else config.population_for(r["period_end"])
         denominator = float(population) if population else None
     value = round(numerator / denominator * ind.scale, 6) if denominator else None
     label = ALL if breakdown is None else f"{breakdown}={r[breakdown]}"

@@ -1,10 +1,8 @@
-"""The main job, step by step: synthesise, load, compute, report. The CLI and the benchmark call these."""
+"""The main job, step by step: synthesise, load, compute, report. The CLI and the benchmark (cscperf.bench) call these."""
 
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-import time
 from pathlib import Path
 
 from rich.console import Console
@@ -36,9 +34,30 @@ def load_files(cfg: Config, paths: list[Path], reject: bool = False, extract_dat
 
     loaded = read_files(paths, on_error="reject" if reject else "abort", extract_date=extract_date,
                         covers_from=covers_from, dfe=dfe)
-    with Store(cfg.store) as store:
+    with Store.of(cfg) as store:
         sid = store.write_snapshot(loaded, council=cfg.council_name, label=label)
     return sid, loaded
+
+
+def load_councils(cfg: Config, parents: list[Path], reject: bool = False, extract_date: dt.date | None = None,
+                  label: str | None = None, covers_from: dt.date | None = None, jobs: int | None = None,
+                  progress=None):
+    """Several councils (a sub-folder each, under `parents`) into one snapshot, every identifier
+    qualified with its council's code (docs/councils.md); all of it or none. Returns (snapshot id,
+    one summary per council). Raises ValueError (folders) or LoadError (a council's files)."""
+    from cscperf.sources.councils import council_folders, read_councils
+    from cscperf.store import Store
+
+    councils = council_folders(parents)
+    report = progress or (lambda code, fraction: None)
+
+    def counted():
+        for i, item in enumerate(read_councils(councils, "reject" if reject else "abort", extract_date, covers_from, jobs)):
+            yield item
+            report(item[0].code, (i + 1) / len(councils))
+
+    with Store.of(cfg) as store:
+        return store.write_councils(counted(), label=label)
 
 
 def compute_all(store, cfg: Config, snapshot_id: int | None = None, console: Console | None = None):
@@ -109,7 +128,7 @@ def run_demo(folder: Path, *, scale: float = 1.0, seed: int = 2019, console: Con
         load_files(cfg, [folder / "ssda903", folder / "cms", folder / "workforce", folder / "cin_census"], extract_date=summary.extract_date,
                    covers_from=summary.start, label="synthetic council")
         bar.update(task, completed=1, description="Loaded files")
-    with Store(cfg.store) as store:
+    with Store.of(cfg) as store:
         seed_actions(store)
         compute_all(store, cfg, console=console)
         with progress_bar(console) as bar:
@@ -134,31 +153,3 @@ def seed_actions(store, meeting: dt.date = dt.date(2024, 2, 13), due: dt.date = 
     if not actions.listing(store.con):
         for text, owner, linked in DEMO_ACTIONS:
             actions.add(store.con, meeting, text, owner, due, linked, by="demo")
-
-
-def run_bench(*, scale: float = 1.0, folder: Path | None = None, console: Console | None = None):
-    """Yield (step, seconds, detail) for each step of the demo, timed separately."""
-    from cscperf.store import Store
-
-    with tempfile.TemporaryDirectory() as tmp:
-        data = Path(folder or tmp)
-        t = time.perf_counter()
-        summary = run_synth(data, scale=scale)
-        yield "synth", time.perf_counter() - t, summary.describe()
-        cfg = config_mod.load(data / "cscperf.toml")
-        if cfg.store.exists():
-            cfg.store.unlink()
-        t = time.perf_counter()
-        sid, loaded = load_files(cfg, [data / "ssda903", data / "cms", data / "workforce", data / "cin_census"], extract_date=summary.extract_date,
-                                 covers_from=summary.start)
-        yield "load", time.perf_counter() - t, f"{sum(f.rows_loaded for f in loaded.files):,} rows from {len(loaded.files)} files"
-        with Store(cfg.store) as store:
-            t = time.perf_counter()
-            results = compute_all(store, cfg, sid, console=console)
-            yield "compute", time.perf_counter() - t, f"{results.num_rows:,} figures"
-            t = time.perf_counter()
-            cpu = time.process_time()
-            written = write_report(store, cfg, cfg.report_dir, sid)
-            yield "report", time.perf_counter() - t, (
-                f"{written.html.name} and {written.pdf.name} ({written.pages} pages): HTML {written.seconds_html:.1f} s, "
-                f"PDF {written.seconds_pdf:.1f} s; {time.process_time() - cpu:.1f} s CPU in this process")

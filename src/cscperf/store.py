@@ -1,4 +1,5 @@
-"""The store: one DuckDB file holding every snapshot, its files and problems, and the results.
+"""The store: one DuckDB file (or a PostgreSQL database) holding every snapshot, its files and
+problems, and the results.
 
 Each load is one snapshot, written in one transaction: a load that fails leaves nothing behind.
 Canonical tables carry a `snapshot_id` column, so history is kept and any figure can be recomputed
@@ -11,11 +12,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
 from cscperf.model import TABLES
 from cscperf.sources.convert import SQL_TYPES
+from cscperf.connections import DUCKDB, Unreachable, connect, is_postgres, is_spark, redacted
 from cscperf.sources.load import Loaded
 
 SCHEMA_VERSION = 2
@@ -32,6 +33,9 @@ CREATE TABLE IF NOT EXISTS snapshot_files (
     snapshot_id INTEGER, path VARCHAR, sha256 VARCHAR, format VARCHAR, part VARCHAR, layout VARCHAR, "table" VARCHAR,
     encoding VARCHAR, collection_year INTEGER, rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT);
 CREATE TABLE IF NOT EXISTS snapshot_coverage (snapshot_id INTEGER, "table" VARCHAR, covers_from DATE, covers_to DATE);
+CREATE TABLE IF NOT EXISTS snapshot_councils (
+    snapshot_id INTEGER, council VARCHAR, name VARCHAR, ons_code VARCHAR, extract_date DATE, files INTEGER,
+    rows_loaded BIGINT, rows_rejected BIGINT, warnings INTEGER);
 CREATE TABLE IF NOT EXISTS problems (
     snapshot_id INTEGER, file VARCHAR, "row" BIGINT, "column" VARCHAR, value VARCHAR, rule VARCHAR,
     message VARCHAR, severity VARCHAR, "count" BIGINT DEFAULT 1);
@@ -51,6 +55,7 @@ class StoreError(RuntimeError):
     pass
 
 
+
 @dataclass
 class Snapshot:
     snapshot_id: int
@@ -65,16 +70,35 @@ class Snapshot:
 
 
 class Store:
-    def __init__(self, path: str | Path, read_only: bool = False):
-        self.path = Path(path)
-        if read_only and not self.path.exists():
-            raise StoreError(f"{self.path}: no store here yet; load data first with `cscperf load FILES...`")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(self.path), read_only=read_only)
+    """`engine` (config [store] engine): "duckdb" for the file at `path`, a postgresql:// URL for a
+    PostgreSQL database, or "spark"/a Spark master URL to compute on Spark from the DuckDB file."""
+
+    def __init__(self, path: str | Path, read_only: bool = False, engine: str = DUCKDB):
+        self.engine = engine
+        if is_postgres(engine):
+            self.path = redacted(engine)   # what messages call the store
+        else:
+            self.path = Path(path)
+            if read_only and not self.path.exists():
+                raise StoreError(f"{self.path}: no store here yet; load data first with `cscperf load FILES...`")
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = connect(engine, self.path, read_only)
+        except Unreachable as e:
+            raise StoreError(str(e)) from None
+        self._spark = None
+        if is_spark(engine):
+            from cscperf.spark import SparkCompute
+
+            self._spark = SparkCompute(engine)
         if not read_only:
             self._ensure_schema()
-        self._ibis = None
         self._tables: dict[int, dict] = {}
+
+    @classmethod
+    def of(cls, config, read_only: bool = False) -> "Store":
+        """The store a config names (its path and engine)."""
+        return cls(config.store, read_only=read_only, engine=config.engine)
 
     def _one(self, sql: str, params: list | None = None):
         """The first row of a query, or None. (DuckDB 2.0 keeps a result open after fetchone(),
@@ -104,6 +128,8 @@ class Store:
         for t in TABLES:
             cols = ", ".join(f'"{c.name}" {SQL_TYPES[c.type]}' for c in t.columns)
             self.con.execute(f'CREATE TABLE IF NOT EXISTS "{t.name}" (snapshot_id INTEGER, {cols})')
+            # Which council a row is from, in a snapshot of several (write_councils; docs/councils.md).
+            self.con.execute(f'ALTER TABLE "{t.name}" ADD COLUMN IF NOT EXISTS council VARCHAR')
         found = self._one("SELECT value FROM meta WHERE key = 'schema_version'")
         if found is None:
             self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
@@ -124,32 +150,79 @@ class Store:
             con.execute("INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, 'loaded', ?, ?, ?)",
                         [sid, dt.datetime.now(), loaded.extract_date, council, label,
                          sum(p.count for p in loaded.warnings), loaded_rows, rejected])
-            for name, table in loaded.tables.items():
-                con.register("incoming", table)
-                cols = ", ".join(f'"{c}"' for c in table.column_names)
-                con.execute(f'INSERT INTO "{name}" (snapshot_id, {cols}) SELECT {sid}, {cols} FROM incoming')
-                con.unregister("incoming")
-            for f in loaded.files:
-                con.execute("INSERT INTO snapshot_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            [sid, f.path, f.sha256, f.format, f.part, f.layout, f.table, f.encoding, f.collection_year,
-                             f.rows_read, f.rows_loaded, f.rows_rejected])
+            self._write_load(sid, loaded, {"snapshot_id": sid})
             for name, (start, end) in loaded.coverage.items():
                 con.execute("INSERT INTO snapshot_coverage VALUES (?, ?, ?, ?)", [sid, name, start, end])
-            if loaded.problems:   # as one Arrow table: row-by-row inserts take seconds per thousand
-                fields = {"file": pa.string(), "row": pa.int64(), "column": pa.string(), "value": pa.string(),
-                          "rule": pa.string(), "message": pa.string(), "severity": pa.string(), "count": pa.int64()}
-                incoming = pa.table({"snapshot_id": pa.array([sid] * len(loaded.problems), pa.int32()),
-                                     **{f: pa.array([_cell(getattr(p, f, 1), t) for p in loaded.problems], t)
-                                        for f, t in fields.items()}})
-                con.register("incoming_problems", incoming)
-                cols = ", ".join(f'"{c}"' for c in incoming.column_names)
-                con.execute(f"INSERT INTO problems ({cols}) SELECT {cols} FROM incoming_problems")
-                con.unregister("incoming_problems")
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
+        con.analyse(list(loaded.tables))
         return sid
+
+    def write_councils(self, councils, label: str | None = None) -> tuple[int, list[dict]]:
+        """Write several councils' loads as one snapshot, all or nothing: `councils` yields
+        (CouncilFolder, Loaded) with identifiers already qualified (`sources.councils.read_councils`),
+        read while this writes. Every row keeps its council; the snapshot covers what every council
+        covers (a pooled month lacking a council would not be the pool). Returns the snapshot id and
+        one summary per council."""
+        con, summary = self.con, []
+        coverage: dict[str, tuple[dt.date, dt.date]] | None = None
+        con.execute("BEGIN TRANSACTION")
+        try:
+            sid = self._one("SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshots")[0]
+            for council, loaded in councils:
+                self._write_load(sid, loaded, {"snapshot_id": sid, "council": council.code})
+                got = {"council": council.code, "name": council.name, "ons_code": council.ons_code,
+                       "extract_date": loaded.extract_date, "files": len(loaded.files),
+                       "rows_loaded": sum(f.rows_loaded for f in loaded.files),
+                       "rows_rejected": sum(f.rows_rejected for f in loaded.files),
+                       "warnings": sum(p.count for p in loaded.warnings)}
+                con.execute("INSERT INTO snapshot_councils VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [sid, *got.values()])
+                summary.append(got)
+                cov = loaded.coverage
+                coverage = dict(cov) if coverage is None else {
+                    t: (max(a, cov[t][0]), min(b, cov[t][1])) for t, (a, b) in coverage.items() if t in cov}
+            if not summary:
+                raise StoreError("no council to load")
+            for name, (start, end) in (coverage or {}).items():
+                if start <= end:
+                    con.execute("INSERT INTO snapshot_coverage VALUES (?, ?, ?, ?)", [sid, name, start, end])
+            dates = [c["extract_date"] for c in summary if c["extract_date"]]
+            con.execute("INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, 'loaded', ?, ?, ?)",
+                        [sid, dt.datetime.now(), min(dates) if dates else None, f"{len(summary)} councils", label,
+                         sum(c["warnings"] for c in summary), sum(c["rows_loaded"] for c in summary),
+                         sum(c["rows_rejected"] for c in summary)])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.analyse([t.name for t in TABLES])
+        return sid, summary
+
+    def _write_load(self, sid: int, loaded: Loaded, constants: dict) -> None:
+        """A load's tables, files and problems (inside the caller's transaction)."""
+        con = self.con
+        for name, table in loaded.tables.items():
+            con.insert_arrow(name, table, constants)
+        for f in loaded.files:
+            con.execute("INSERT INTO snapshot_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [sid, f.path, f.sha256, f.format, f.part, f.layout, f.table, f.encoding, f.collection_year,
+                         f.rows_read, f.rows_loaded, f.rows_rejected])
+        if loaded.problems:   # as one Arrow table: row-by-row inserts take seconds per thousand
+            fields = {"file": pa.string(), "row": pa.int64(), "column": pa.string(), "value": pa.string(),
+                      "rule": pa.string(), "message": pa.string(), "severity": pa.string(), "count": pa.int64()}
+            incoming = pa.table({"snapshot_id": pa.array([sid] * len(loaded.problems), pa.int32()),
+                                 **{f: pa.array([_cell(getattr(p, f, 1), t) for p in loaded.problems], t)
+                                    for f, t in fields.items()}})
+            con.insert_arrow("problems", incoming)
+
+    def councils(self, snapshot_id: int) -> list[tuple[str, str]]:
+        """(code, name) of each council a snapshot pools, by code; [] for a one-council snapshot."""
+        if not self.has_table("snapshot_councils"):
+            return []
+        return [tuple(r) for r in self.con.execute("SELECT council, name FROM snapshot_councils WHERE snapshot_id = ? "
+                                                   "ORDER BY council", [snapshot_id]).fetchall()]
 
     def snapshots(self) -> list[Snapshot]:
         rows = self.con.execute("SELECT * FROM snapshots ORDER BY snapshot_id").fetchall()
@@ -180,20 +253,29 @@ class Store:
     # ---- indicators --------------------------------------------------------------------------
 
     def ibis(self):
-        if self._ibis is None:
-            import ibis
+        """The store's own database as an Ibis backend (reports read through it). Indicators read
+        through `tables`, `table` and `materialise`, which go to Spark when it computes."""
+        return self.con.ibis()
 
-            self._ibis = ibis.duckdb.from_connection(self.con)
-        return self._ibis
+    def table(self, name: str):
+        """A whole table of the store (e.g. the calendar) as an Ibis table where indicators run."""
+        if self._spark:
+            return self._spark.table(name, lambda: self.con.fetch_arrow(f'SELECT * FROM "{name}"'))
+        return self.ibis().table(name)
 
     def tables(self, snapshot_id: int) -> dict:
         """The canonical tables of one snapshot, as Ibis tables without the snapshot column."""
         if snapshot_id not in self._tables:
-            backend = self.ibis()
             out = {}
             for t in TABLES:
-                tab = backend.table(t.name)
-                out[t.name] = tab.filter(tab.snapshot_id == snapshot_id).drop("snapshot_id")
+                if self._spark:   # handed over once per snapshot, as Arrow
+                    cols = ", ".join(f'"{c.name}"' for c in t.columns)
+                    sql = f'SELECT {cols} FROM "{t.name}" WHERE snapshot_id = ?'
+                    out[t.name] = self._spark.table(f"{t.name}__{snapshot_id}",
+                                                    lambda sql=sql: self.con.fetch_arrow(sql, [snapshot_id]))
+                    continue
+                tab = self.ibis().table(t.name)
+                out[t.name] = tab.filter(tab.snapshot_id == snapshot_id).drop("snapshot_id", "council")
             self._tables[snapshot_id] = out
         return self._tables[snapshot_id]
 
@@ -202,12 +284,14 @@ class Store:
 
     def materialise(self, expr, name: str):
         """Run an expression once into a temporary table of this connection and return that table."""
+        if self._spark:
+            return self._spark.materialise(expr, name)
         return self.ibis().create_table(f"_tmp_{name}", expr, temp=True, overwrite=True)
 
     def put_calendar(self, calendar: pa.Table) -> None:
-        self.con.register("incoming_calendar", calendar)
-        self.con.execute("CREATE OR REPLACE TABLE calendar AS SELECT * FROM incoming_calendar")
-        self.con.unregister("incoming_calendar")
+        self.con.replace_table("calendar", calendar)
+        if self._spark:
+            self._spark.put("calendar", calendar)
 
     # ---- results -----------------------------------------------------------------------------
 
@@ -216,10 +300,8 @@ class Store:
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute("DELETE FROM results WHERE snapshot = ? AND catalogue_version = ?", [snapshot_id, catalogue_version])
-            con.register("incoming_results", results)
-            con.execute("""INSERT INTO results SELECT indicator, period_end, breakdown, numerator, denominator, value,
-                           units, snapshot, catalogue_version, now() FROM incoming_results""")
-            con.unregister("incoming_results")
+            con.insert_arrow("results", results.select([c for c in RESULT_COLUMNS] + ["units"]),
+                             {"computed_at": dt.datetime.now()})
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -235,8 +317,8 @@ class Store:
                 raise StoreError(f"snapshot {sid} has no results yet; run `cscperf compute`")
             catalogue_version = found[0]
         cols = ", ".join(RESULT_COLUMNS) + ", units"
-        return self.con.sql(f"SELECT {cols} FROM results WHERE snapshot = ? AND catalogue_version = ? "
-                            "ORDER BY indicator, breakdown, period_end", params=[sid, catalogue_version]).to_arrow_table()
+        return self.con.fetch_arrow(f"SELECT {cols} FROM results WHERE snapshot = ? AND catalogue_version = ? "
+                                    "ORDER BY indicator, breakdown, period_end", [sid, catalogue_version])
 
     def problems(self, snapshot_id: int) -> list[tuple]:
         """(file, row, column, value, rule, message, severity, count) of each problem of a snapshot."""

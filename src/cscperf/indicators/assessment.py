@@ -26,8 +26,9 @@ POPULATION = "ONS mid-year population aged 0-17 (the mid-(Y-1) estimate for the 
 def as02(ctx: Context):
     p = ctx.params
     done = ctx.t["assessments"].filter(_.authorised_date.notnull() & (_.authorised_date >= _.start_date))
+    # Durations first: one calendar lookup per assessment, not one per assessment and month end.
+    done = ctx.busdays(done, "start_date", "authorised_date", "duration_wd")
     units = in_window(ctx.periods, done, "authorised_date")
-    units = ctx.busdays(units, "start_date", "authorised_date", "duration_wd")
     limit = p["limit"] - (1 if p["d2i_offset"] else 0)
     return units.mutate(unit_id=_.assessment_id, num=flag(_.duration_wd <= limit), den=1.0)
 
@@ -96,12 +97,13 @@ def as02b(ctx: Context):
               "and 0, so the figure is exactly the median; no breakdowns (a median does not add up by team)",
     denominator="1 (or 2 when n is even): the middle assessment(s). Assessments authorised before their start "
                 "(invalid) are left out, as in AS02",
-    period=ROLLING_12, sources=("assessments",), reference="kpis.md AS03, §1.1",
+    period=ROLLING_12, sources=("assessments",), reference="kpis.md AS03, §1.1", by_council=False,
 )
 def as03(ctx: Context):
     done = ctx.t["assessments"].filter(_.authorised_date.notnull() & (_.authorised_date >= _.start_date))
+    # Durations first: one calendar lookup per assessment, not one per assessment and month end.
+    done = ctx.busdays(done, "start_date", "authorised_date", "duration_wd")
     units = in_window(ctx.periods, done, "authorised_date")
-    units = ctx.busdays(units, "start_date", "authorised_date", "duration_wd")
     order = ibis.window(group_by="period_end", order_by=["duration_wd", "assessment_id"])
     whole = ibis.window(group_by="period_end")
     units = units.mutate(_rank=ibis.row_number().over(order), _n=_.assessment_id.count().over(whole))

@@ -14,7 +14,7 @@ import ibis
 from ibis import _
 
 from cscperf.indicators.breakdowns import age_at
-from cscperf.indicators.common import (Context, add_busdays, add_months, add_years, cla_episodes, day_before, flag,
+from cscperf.indicators.common import (Context, add_busdays, add_months, add_years, as_int, cla_episodes, day_before, flag,
                                        in_window, latest_before, open_at, open_in_window, periods_of_care, unit_key)
 from cscperf.indicators.spec import CONTEXT, DFE_YEAR, DOWN, ROLLING_12, SNAPSHOT, UP, indicator
 from cscperf.model.codes import SHORT_BREAK_LEGAL_STATUSES, TEMPORARY_PLACEMENTS
@@ -152,8 +152,7 @@ def _period_start_short_break(episodes: ibis.Table) -> ibis.Table:
     the child's first episode, or after a gap (the previous episode did not end on this one's start)."""
     w = ibis.window(group_by="person_id", order_by="start_date")
     cw = ibis.cumulative_window(group_by="person_id", order_by="start_date")
-    marked = episodes.mutate(_new=((_.rne == "S") | (_.end_date.lag().over(w) != _.start_date).fill_null(True))
-                             .cast("int64"))
+    marked = episodes.mutate(_new=as_int((_.rne == "S") | (_.end_date.lag().over(w) != _.start_date).fill_null(True)))
     marked = marked.mutate(_poc=_._new.sum().over(cw))
     firsts = marked.filter(_._new == 1).select(
         _f_person=_.person_id, _f_poc=_._poc, poc_short_break=_.legal_status.isin(SHORT_BREAK_LEGAL_STATUSES))

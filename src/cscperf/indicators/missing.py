@@ -6,7 +6,7 @@ import ibis
 from ibis import _
 
 from cscperf.indicators.breakdowns import NOT_RECORDED, age_at
-from cscperf.indicators.common import Context, cla_episodes, days_between, flag, in_window, open_in_window, unit_key
+from cscperf.indicators.common import Context, as_int, cla_episodes, days_between, flag, in_window, open_in_window, unit_key
 from cscperf.indicators.spec import CONTEXT, DOWN, ROLLING_12, UP, indicator
 
 WHILE_LOOKED_AFTER = ("Only missing incidents (type M) that start in the rolling 12 months while the child is looked "
@@ -134,7 +134,7 @@ OTHER_PLACEMENT = "other placement"
               "outside the council's area, as recorded on the incident)",
     denominator="1 (a count: one incident per period end carries the 1, so that the figure, and each breakdown's "
                 "share of the whole, is the number of incidents)",
-    period=ROLLING_12, sources=("cla_episodes", "missing_episodes"), reference="kpis.md MI03, §1.5",
+    period=ROLLING_12, sources=("cla_episodes", "missing_episodes"), reference="kpis.md MI03, §1.5", by_council=False,
 )
 def mi03(ctx: Context):
     inc = _during_care(ctx, ctx.t["missing_episodes"].filter(_.missing_type == "M"))
@@ -250,7 +250,7 @@ def mi08(ctx: Context):
     reasons = reasons.select("person_id", "start_date", "rhi_date", "reason").distinct()
     # An interview giving no reason keeps only its 'not recorded' row; one giving reasons drops it.
     given = ibis.window(group_by=["person_id", "start_date"])
-    reasons = reasons.mutate(_given=(reasons.reason != NOT_RECORDED).cast("int64").sum().over(given))
+    reasons = reasons.mutate(_given=as_int(reasons.reason != NOT_RECORDED).sum().over(given))
     reasons = reasons.filter((reasons.reason != NOT_RECORDED) | (reasons._given == 0)).drop("_given")
     units = in_window(ctx.periods, reasons, "rhi_date")
     first = ibis.window(group_by=["period_end", "person_id", "start_date"], order_by="reason")

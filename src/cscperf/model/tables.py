@@ -54,6 +54,17 @@ class Table:
     def names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+    @property
+    def identifiers(self) -> list[str]:
+        """The columns holding a council's own identifiers (children, records, staff, teams): every
+        text column named *_id. A store holding several councils writes them COUNCIL_SEP-qualified."""
+        return [c.name for c in self.columns if c.name.endswith("_id") and c.type == "str"]
+
+
+# In a store holding several councils every identifier is "<council code>:<id>", so a child "1" of
+# one council is never joined to a child "1" of another (docs/councils.md).
+COUNCIL_SEP = ":"
+
 
 def C(name, type_, doc, required=False, codes=None):
     return Column(name, type_, doc, required, codes)

@@ -25,6 +25,7 @@ from cscperf.store import Store
 from cscperf.suppression import count_fields, suppress
 
 ALL = "all"
+POOL = "pool"  # a council's report from a snapshot of several councils: the pooled figure (docs/councils.md)
 C = "[c]"      # GSS shorthand for a suppressed figure; brackets so screen readers say it (committee-reports §6)
 
 
@@ -56,6 +57,18 @@ class Fig:
         return self.breakdown.split("=", 1)[1] if "=" in self.breakdown else self.breakdown
 
 
+def _council_and_pool(store: Store, config: Config, snapshot_id: int, rows: list[dict]) -> tuple[list, list, str]:
+    """For the config's council in a snapshot of several: its own rows (as whole-authority rows), the
+    pool's whole rows, and the pool's name. The pool's breakdowns are not the council's, so they go.
+    Otherwise the rows as they are, no pool."""
+    codes = [code for code, _ in store.councils(snapshot_id)]
+    if len(codes) < 2 or config.council_code not in codes:
+        return rows, [], ""
+    own = f"council={config.council_code}"
+    return ([dict(r, breakdown=ALL) for r in rows if r["breakdown"] == own],
+            [r for r in rows if r["breakdown"] == ALL], f"Pool of {len(codes)} councils")
+
+
 class ReportData:
     """One snapshot's results for a report month, suppressed, with the lookups the report needs."""
 
@@ -67,6 +80,7 @@ class ReportData:
         table = store.results(snap.snapshot_id)
         every = table.to_pylist()
         rows = [r for r in every if r["indicator"] in REGISTRY]
+        rows, pool_rows, self.pool_name = _council_and_pool(store, config, snap.snapshot_id, rows)
         self.not_in_catalogue = sorted({r["indicator"] for r in every} - set(REGISTRY))
         self.catalogue_version = table.column("catalogue_version")[0].as_py() if table.num_rows else catalogue_version()
         whole = [r for r in rows if r["breakdown"] == ALL]
@@ -101,8 +115,16 @@ class ReportData:
             self._figs[key] = f
             if f.breakdown != ALL:
                 self._dims.setdefault((f.indicator, f.period_end), {}).setdefault(f.dimension, []).append(f)
+        for raw_row, r in zip(pool_rows, suppress(pool_rows, self.fields_of, self.threshold)):   # apart from the council's
+            self._figs[(r["indicator"], r["period_end"], POOL)] = Fig(
+                r["indicator"], r["period_end"], POOL, r["value"], r["numerator"], r["denominator"], r["units"],
+                r["suppressed"], raw_row["value"])
         self.shown: set[tuple[str, dt.date, str]] = set()
         self._teams: dict[str, str] | None = None
+
+    def pool(self, ind_id: str, d: dt.date | None) -> Fig | None:
+        """The pooled figure (every council of the snapshot) to show beside the council's, if any."""
+        return self.figure(ind_id, d, POOL) if self.pool_name else None
 
     @staticmethod
     def fields_of(indicator_id: str) -> tuple[str, ...]:

@@ -81,6 +81,7 @@ class Row:
     trend_svg: str
     england: comp.Comparator | None = None
     neighbours: comp.Comparator | None = None
+    pool: Figure | None = None      # the pooled figure, for a council's report from a snapshot of several
     sentences: list[str] = field(default_factory=list)
     points: list = field(default_factory=list)     # the trend's figures (charts.Point), suppressed as None
 
@@ -118,6 +119,7 @@ class Scorecard:
     current_catalogue_version: str
     areas: list[Area]
     sn_average: str = "mean"
+    pool: str = ""                  # the pool column's heading, where the report has one (ReportData.pool_name)
     not_reported: list[Indicator] = field(default_factory=list)
     not_in_catalogue: list[str] = field(default_factory=list)
     not_headline: list[Indicator] = field(default_factory=list)
@@ -145,11 +147,11 @@ def step_months(ind: Indicator) -> int:
     return 3 if ind.period == QUARTER else 12
 
 
-def _figure(ind: Indicator, data: ReportData, d: dt.date | None, column: dt.date | None) -> Figure:
+def _figure(ind: Indicator, data: ReportData, d: dt.date | None, column: dt.date | None, pool: bool = False) -> Figure:
     """A figure for a scorecard column: the value as a number (the unit is printed under the title;
     a percentage keeps its sign), "[c]" if suppressed, "–" if none; with its month where that is not
-    the column's (an annual indicator's latest figure)."""
-    f = data.figure(ind.id, d)
+    the column's (an annual indicator's latest figure). pool: the pool's figure instead of the council's."""
+    f = data.pool(ind.id, d) if pool else data.figure(ind.id, d)
     note = fmt.month_name(d) if d is not None and column is not None and d != column else ""
     if f is None:
         return Figure(d or column, None)
@@ -244,7 +246,8 @@ def build_row(ind: Indicator, data: ReportData, config: Config, comparators: lis
         vs_previous=judge.direction(latest.value, prev.value, ind.polarity, ind.unit),
         vs_baseline=(judge.direction(latest.value, base.value, ind.polarity, ind.unit) if base
                      else judge.Judged(judge.NO_ARROW, "no baseline set")),
-        trend_title=title, trend_desc=desc, trend_svg=svg, england=england, neighbours=neighbours, points=points)
+        trend_title=title, trend_desc=desc, trend_svg=svg, england=england, neighbours=neighbours, points=points,
+        pool=_figure(ind, data, latest_end, month, pool=True) if data.pool_name else None)
     row.sentences = words.indicator_text(
         ind, latest.obs(), prev.obs(), base.obs() if base else None, ly.obs(), target, england, neighbours,
         config.sn_average)
@@ -268,7 +271,7 @@ def build(store: Store, config: Config, snapshot_id: int | None = None, month: d
         last_year_month=add_months(month, -12), baseline=config.baseline, snapshot_id=data.snapshot_id,
         extract_date=data.snapshot.extract_date, catalogue_version=data.catalogue_version,
         current_catalogue_version=catalogue_version(), areas=[Area(n, rs) for n, rs in areas.items()],
-        sn_average=config.sn_average, not_reported=[i for i in catalogue() if i.id not in present],
+        sn_average=config.sn_average, pool=data.pool_name, not_reported=[i for i in catalogue() if i.id not in present],
         not_in_catalogue=data.not_in_catalogue, not_headline=[i for i in rest if i.id in present])
 
 

@@ -14,7 +14,8 @@ planted to follow the committee minute: about 60.5% in July 2018 rising to about
 How it is built: `council` simulates families one by one (each on its own random stream), `care`
 fills in periods of care, `workforce` staffs the teams and allocates every open case, `visits` plans
 the statutory visits and plants the CP07 trajectory; `ssda903`, `cin_census` and `cms` write what the
-council's systems would hold. Larger councils could be streamed by simulating and writing families in chunks:
+council's systems would hold. Many councils (a region, England): `generate_many` (synth.councils), a
+whole `generate` per council in its own sub-folder. Larger single councils could be streamed by simulating and writing families in chunks:
 only the allocations and the CP07 planting look across families, and both need only small per-case
 summaries (segments of open cases; CP plans and their visits).
 """
@@ -30,7 +31,7 @@ from typing import Callable
 from cscperf.synth.annex_a import WriterAnnexA
 from cscperf.synth.cin_census import WriterCIN
 from cscperf.synth.cms import MARGIN_DAYS, WriterCMS
-from cscperf.synth.configfile import CODE, write_config
+from cscperf.synth.configfile import CODE, COUNCIL, write_config
 from cscperf.synth.council import Council
 from cscperf.synth.csww import WriterCSWW
 from cscperf.synth.ssda903 import Writer903
@@ -65,8 +66,11 @@ class Summary:
 def generate(out: Path, *, seed: int = 2019, scale: float = 1.0, start: dt.date = dt.date(2018, 4, 1),
              end: dt.date = dt.date(2024, 3, 31), cp_visits_from: float = 0.605, cp_visits_to: float = 0.763,
              trajectory: tuple[dt.date, dt.date] = (dt.date(2018, 7, 31), dt.date(2024, 3, 31)),
-             progress: Callable[[str, float], None] | None = None) -> Summary:
-    """Simulate the council from `start` to `end` (the extract date) and write its files under `out`."""
+             progress: Callable[[str, float], None] | None = None, code: str = CODE, name: str = COUNCIL,
+             ons_code: str | None = None, extras: bool = True) -> Summary:
+    """Simulate the council from `start` to `end` (the extract date) and write its files under `out`.
+    code/name/ons_code: the council's LA number, name and ONS code (`councils` draws many). extras=False
+    leaves out what no load needs (the Annex A workbook and the 903 XML copy: a third of the time)."""
     if not 0 < scale <= 50:
         raise ValueError(f"scale must be above 0 and at most 50, not {scale}")
     if end <= start:
@@ -76,7 +80,7 @@ def generate(out: Path, *, seed: int = 2019, scale: float = 1.0, start: dt.date 
     out.mkdir(parents=True, exist_ok=True)
     report = progress or (lambda stage, fraction: None)
 
-    council = Council(seed, scale, start, end, CODE)
+    council = Council(seed, scale, start, end, code)
     world = council.simulate(report)
     report("families", 1.0)
 
@@ -97,25 +101,28 @@ def generate(out: Path, *, seed: int = 2019, scale: float = 1.0, start: dt.date 
     cms.assign_ids()
     summary.counts.update(cms.write(out / "cms", w903.people))
     report("cms", 1.0)
-    cin = WriterCIN(council.days, world, seed, council.start, council.end, CODE)
+    cin = WriterCIN(council.days, world, seed, council.start, council.end, code)
     summary.counts.update(cin.write(out / "cin_census", report))   # rows: referrals (CINdetails) a year
 
-    csww = WriterCSWW(council.days, workforce, seed, CODE, council.start, council.end)
+    csww = WriterCSWW(council.days, workforce, seed, code, council.start, council.end)
     summary.counts.update(csww.write(out / "workforce"))          # rows: workers in each 30 September census
-    for last in w903.years()[-1:]:                               # the last 903 year again, as XML (for the tests)
+    for last in w903.years()[-1:] if extras else []:             # the last 903 year again, as XML (for the tests)
         xml_903 = out / "ssda903_xml" / f"SSDA903_{last}.xml"
         summary.counts[str(xml_903.relative_to(out))] = write_903_xml(xml_903, w903.year_rows(last))
     report("workforce census", 1.0)
-    annex, summary.annex_a = WriterAnnexA(council.days, world, workforce, council.start, council.end, seed).write(
-        out / "annex_a")                                         # a separate snapshot kind: not loaded by the demo
-    summary.counts[str(annex.relative_to(out))] = sum(summary.annex_a.values())
-    report("annex a", 1.0)
+    if extras:
+        annex, summary.annex_a = WriterAnnexA(council.days, world, workforce, council.start, council.end, seed).write(
+            out / "annex_a")                                     # a separate snapshot kind: not loaded by the demo
+        summary.counts[str(annex.relative_to(out))] = sum(summary.annex_a.values())
+        report("annex a", 1.0)
 
-    write_config(out / "cscperf.toml", start, end, scale, trajectory[0])
+    write_config(out / "cscperf.toml", start, end, scale, trajectory[0], name=name, code=code, ons_code=ons_code)
     summary.counts["cscperf.toml"] = 1
     summary.paths = [out / p for p in summary.counts]
     summary.seconds = time.perf_counter() - began
     return summary
 
 
-__all__ = ["Summary", "generate"]
+from cscperf.synth.councils import generate_many  # noqa: E402  (it calls generate, above)
+
+__all__ = ["Summary", "generate", "generate_many"]

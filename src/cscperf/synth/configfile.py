@@ -36,13 +36,15 @@ def population(start: dt.date, end: dt.date, scale: float) -> dict[int, int]:
     return out
 
 
-def write_config(path: Path, start: dt.date, end: dt.date, scale: float, baseline: dt.date) -> None:
+def write_config(path: Path, start: dt.date, end: dt.date, scale: float, baseline: dt.date, *,
+                 name: str = COUNCIL, code: str = CODE, ons_code: str | None = None) -> None:
     lines = [
         "# cscperf configuration for a synthetic council (written by cscperf.synth).",
         "",
         "[council]",
-        f'name = "{COUNCIL}"',
-        f'code = "{CODE}"',
+        f'name = "{name}"',
+        f'code = "{code}"',
+    ] + ([f'ons_code = "{ons_code}"'] if ons_code else []) + [
         "",
         "[store]",
         'path = "cscperf.duckdb"',

@@ -669,7 +669,10 @@ def exceptions_page(data: DashboardData, who: Principal, at: AsAt, within: int =
                       child_level=True, empty="Nothing is overdue or due soon for this choice.", row_headers=False)
     for r in chosen:
         wd = r["working_days"]
-        days = f"{-wd} overdue" if r["status"] == OVERDUE else "today" if wd == 0 else f"in {wd}"
+        if r["status"] == OVERDUE:   # 0 behind: the due date and every day since were non-working days
+            days = f"{-wd} overdue" if wd else "0 (weekend or holiday)"
+        else:
+            days = "today" if wd == 0 else f"in {wd}"
         table.rows.append([Cell(r["status"], cls="status-" + r["status"].replace(" ", "-")), Cell(r["title"], r["rule"]),
                            Cell(r["person_id"], href=f"/children/{r['person_id']}?on={at.extract_date.isoformat()}"),
                            Cell(short_day(r["due_date"]), r["due_date"], cls="nowrap"), Cell(days, wd, cls="num nowrap"),

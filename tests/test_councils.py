@@ -1,0 +1,139 @@
+"""Several councils in one store: each council's figures are what it gets alone, even where child ids
+collide, and the pool's numerator and denominator are the councils' sums. The generator writes
+many councils, each with its own code, deterministically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from cscperf import engine
+from cscperf.config import Config
+from cscperf.indicators import get
+from cscperf.report.data import ReportData
+from cscperf.sources.councils import CouncilFolder, council_folders, qualify
+from cscperf.sources.load import Loaded
+from cscperf.store import Store
+from cscperf.synth.councils import generate_many, plan
+from helpers import arrow_table, store_with
+
+D = dt.date
+END = D(2024, 3, 31)          # a Sunday; Good Friday 29 March 2024 is a bank holiday
+FROM = D(2022, 1, 1)     # FD06 looks back 12 months before its rolling year
+
+# Both councils have a child "1" and a referral "R1". Council A: child 1 on a plan since 8 January, seen
+# Monday 25 March (4 working days before the 31st: 25-28 March), child 2 last seen 1 February; child 1
+# referred 1 June 2023 and again 10 January 2024 (a re-referral). Council B: its child 1 on a plan since
+# 5 February, seen only the next day; referred once, 1 September 2023. Were councils joined, B's child 1
+# would count A's 25 March visit, and B's referral would have A's June referral before it.
+COUNCILS = {
+    "A": {
+        "cp_plans": [{"cp_plan_id": "P1", "person_id": "1", "start_date": D(2024, 1, 8)},
+                     {"cp_plan_id": "P2", "person_id": "2", "start_date": D(2024, 1, 8)}],
+        "visits": [{"visit_id": "V1", "person_id": "1", "visit_type": "CP", "visit_date": D(2024, 3, 25), "seen": True},
+                   {"visit_id": "V2", "person_id": "2", "visit_type": "CP", "visit_date": D(2024, 2, 1), "seen": True}],
+        "referrals": [{"referral_id": "R1", "person_id": "1", "referral_date": D(2023, 6, 1)},
+                      {"referral_id": "R2", "person_id": "1", "referral_date": D(2024, 1, 10)}],
+    },
+    "B": {
+        "cp_plans": [{"cp_plan_id": "P1", "person_id": "1", "start_date": D(2024, 2, 5)}],
+        "visits": [{"visit_id": "V1", "person_id": "1", "visit_type": "CP", "visit_date": D(2024, 2, 6), "seen": True}],
+        "referrals": [{"referral_id": "R1", "person_id": "1", "referral_date": D(2023, 9, 1)}],
+    },
+}
+HAND = {("A", "CP07"): (1, 2), ("B", "CP07"): (0, 1), ("A", "FD06"): (1, 2), ("B", "FD06"): (0, 1)}
+
+
+def _loaded(tables: dict) -> Loaded:
+    arrow = {name: arrow_table(name, rows) for name, rows in tables.items()}
+    return Loaded(arrow, [], [], {name: (FROM, END) for name in arrow}, END)
+
+
+def _figures(store: Store, sid: int) -> dict:
+    rows = engine.compute(store, Config(), sid, [get("CP07"), get("FD06")]).to_pylist()
+    return {(r["indicator"], r["breakdown"]): (r["numerator"], r["denominator"]) for r in rows if r["period_end"] == END}
+
+
+def test_colliding_ids_stay_in_their_council(tmp_path):
+    alone = {}
+    for code, tables in COUNCILS.items():
+        store, sid = store_with(tmp_path / f"{code}.duckdb", tables, END, FROM)
+        alone[code] = _figures(store, sid)
+        store.close()
+        for ind in ("CP07", "FD06"):
+            assert alone[code][(ind, "all")] == HAND[(code, ind)]
+
+    with Store(tmp_path / "pool.duckdb") as store:
+        sid, summary = store.write_councils(
+            (CouncilFolder(code, f"Council {code}", tmp_path), qualify(_loaded(tables), code))
+            for code, tables in COUNCILS.items())
+        assert [c["council"] for c in summary] == ["A", "B"] and store.councils(sid) == [("A", "Council A"), ("B", "Council B")]
+        # Every row knows its council, and its identifiers carry it.
+        rows = store.con.execute("SELECT council, person_id, referral_id FROM referrals ORDER BY 1, 3").fetchall()
+        assert rows == [("A", "A:1", "A:R1"), ("A", "A:1", "A:R2"), ("B", "B:1", "B:R1")]
+        pooled = _figures(store, sid)
+        # A council's report from the pooled store: its own figures, the pool's beside them.
+        data = ReportData(store, Config(council_code="A"), sid)
+        assert data.figure("CP07", END).raw_value == 50.0 and data.pool("CP07", END).raw_value == pytest.approx(100 / 3)
+        assert data.pool_name == "Pool of 2 councils" and not data.dimensions("CP07", END)
+        assert ReportData(store, Config(), sid).pool("CP07", END) is None     # no council named: the pool alone
+
+    for ind in ("CP07", "FD06"):
+        for code in COUNCILS:
+            assert pooled[(ind, f"council={code}")] == alone[code][(ind, "all")]
+        assert pooled[(ind, "all")] == tuple(map(sum, zip(*(alone[c][(ind, "all")] for c in COUNCILS))))
+    assert pooled[("CP07", "all")] == (1, 3) and pooled[("FD06", "all")] == (1, 3)
+    # Team and worker are each one council's: a pooled snapshot is not split by them.
+    assert not any(b.startswith(("team=", "worker=")) for _, b in pooled)
+
+
+def test_a_failed_council_leaves_nothing(tmp_path):
+    def councils():
+        yield CouncilFolder("A", "A", tmp_path), qualify(_loaded(COUNCILS["A"]), "A")
+        raise RuntimeError("council B could not be read")
+
+    with Store(tmp_path / "pool.duckdb") as store:
+        with pytest.raises(RuntimeError):
+            store.write_councils(councils())
+        assert store.snapshots() == []
+        assert store.con.execute("SELECT count(*) FROM referrals").fetchall() == [(0,)]
+
+
+def test_council_folders_name_councils_by_config_or_folder(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "cscperf.toml").write_text('[council]\ncode = "301"\nname = "North"\n', encoding="utf-8")
+    (tmp_path / "b").mkdir()
+    assert [(c.code, c.name) for c in council_folders([tmp_path])] == [("301", "North"), ("b", "b")]
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "cscperf.toml").write_text('[council]\ncode = "b"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="more than one folder"):
+        council_folders([tmp_path])
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(folder)).encode() + p.read_bytes())
+    return h.hexdigest()
+
+
+def test_generator_writes_distinct_councils_deterministically(tmp_path):
+    assert len({c.code for c in plan(153)}) == 153 and len({c.ons_code for c in plan(153)}) == 153
+    assert plan(15, seed=7) == plan(15, seed=7) != plan(15, seed=8)
+    sizes = [c.scale for c in plan(150)]
+    assert abs(sum(sizes) / 150 - 1.0) < 0.01 and max(sizes) / min(sizes) > 5      # councils differ in size
+
+    first = generate_many(tmp_path / "one", councils=2, seed=11, scale=0.03, jobs=1)
+    again = generate_many(tmp_path / "two", councils=2, seed=11, scale=0.03, jobs=1)
+    codes = [c.code for c in plan(2, seed=11)]
+    assert sorted(p.name for p in (tmp_path / "one").iterdir() if p.is_dir()) == sorted(codes)
+    for code in codes:
+        assert _digest(tmp_path / "one" / code) == _digest(tmp_path / "two" / code)
+        census = next((tmp_path / "one" / code / "cin_census").iterdir()).read_text(encoding="utf-8")
+        assert f"<LEA>{code}</LEA>" in census
+    assert _digest(tmp_path / "one" / codes[0]) != _digest(tmp_path / "one" / codes[1])
+    assert [s.out.name for s in first] == codes == [s.out.name for s in again]
