@@ -28,9 +28,14 @@ def count_fields(ind) -> tuple[str, ...]:
     return ("units",)
 
 
+def is_small(value, threshold: int) -> bool:
+    """The primary rule, for any one count: 1 to `threshold` (a net change such as WF07b's numerator by
+    its size: -3 tells as much as +3)."""
+    return value is not None and 0 < abs(value) <= threshold
+
+
 def _small(row: dict, fields: tuple[str, ...], threshold: int) -> bool:
-    # abs: a net change (WF07b's numerator) of -3 tells as much as +3
-    return any(row.get(f) is not None and 0 < abs(row[f]) <= threshold for f in fields)
+    return any(is_small(row.get(f), threshold) for f in fields)
 
 
 def _recoverable(hidden: list[dict], fields: tuple[str, ...], threshold: int) -> bool:

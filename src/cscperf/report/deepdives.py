@@ -20,6 +20,7 @@ from cscperf.report.committee import Block, Builder, Section
 from cscperf.report.data import C, add_months
 from cscperf.report.safety import (LABEL, Cell, Table, breakdown_table, count_cell, pct, suppress_breakdown,
                                    suppress_counts, value_cell)
+from cscperf.suppression import is_small
 
 MONTHS_SHOWN = 13
 
@@ -179,7 +180,7 @@ def _missing_profile(b: Builder, rows: list[dict], started: list[dict], window: 
     blk.tables.append(breakdown_table("missing-duration", f"How long children were missing (calendar days), {window}",
                                       duration, thr, {"episodes": "Episodes"}, "Duration", share_of="episodes"))
     by_month = dist.missing_by_month(rows, _months(month))
-    safe = [(d, *(None if v is not None and 1 <= v <= thr else v for v in (e, c))) for d, e, c in by_month]
+    safe = [(d, *(None if is_small(v, thr) else v for v in (e, c))) for d, e, c in by_month]
     series = [("Episodes", [charts.Point(d, e) for d, e, _ in safe]), ("Children", [charts.Point(d, c) for d, _, c in safe])]
     listing = "; ".join(f"{d:%b %Y} {C if e is None else e} episodes, {C if c is None else c} children" for d, e, c in safe)
     blk.charts.append(b.chart("chart-missing-months", charts.lines_spec(series), "Missing episodes and children each month",
@@ -304,7 +305,7 @@ def visits(b: Builder) -> Section:
     for t, points in dist.seen_alone_by_month(rows, months).items():
         pts = []
         for d, seen, alone in points:
-            small = any(1 <= x <= b.threshold for x in (seen, alone))
+            small = any(is_small(x, b.threshold) for x in (seen, alone))
             pts.append(charts.Point(d, None if small or not seen else 100 * alone / seen))
         series.append((plan[t], pts))
         listing.append(f"{plan[t]}: " + ", ".join(f"{p.month:%b %Y} {C if p.value is None else fmt.value(p.value, '%', 1)}"
@@ -410,7 +411,7 @@ def courts(b: Builder) -> Section:
     months = _months(month, 25)
     back = dist.backlog(procs, months)
     def hide(x):
-        return None if x is not None and 1 <= x <= thr else x
+        return None if is_small(x, thr) else x
     safe_back = [(d, hide(o), hide(l), hide(i), hide(c)) for d, o, l, i, c in back]
     series = [("Open", [charts.Point(d, o) for d, o, *_ in safe_back]),
               ("Open over 26 weeks", [charts.Point(d, l) for d, _, l, *_ in safe_back])]
@@ -549,9 +550,9 @@ def workforce(b: Builder) -> Section:
     agency, employed = [], []
     for d in months:
         x = dist.staffing(staff, d)
-        small = 1 <= x["agency"] <= thr
+        small = is_small(x["agency"], thr)
         agency.append(charts.Point(d, None if small else x["agency_fte"]))
-        employed.append(charts.Point(d, x["employed_fte"] if not 1 <= x["employed"] <= thr else None))
+        employed.append(charts.Point(d, x["employed_fte"] if not is_small(x["employed"], thr) else None))
     listing = "; ".join(f"{e.month:%b %Y}: employed {C if e.value is None else fmt.number(e.value, 1)}, agency "
                         f"{C if a.value is None else fmt.number(a.value, 1)}" for e, a in zip(employed, agency))
     blk.charts.append(b.chart("chart-workforce-fte", charts.lines_spec([("Council-employed", employed), ("Agency", agency)],

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from cscperf.report import formatting as fmt
 from cscperf.report.data import C
 from cscperf.report.distributions import Breakdown
-from cscperf.suppression import suppress
+from cscperf.suppression import is_small, suppress
 
 LABEL, COUNT, VALUE, TEXT = "label", "count", "value", "text"
 
@@ -86,7 +86,7 @@ def suppress_breakdown(b: Breakdown, threshold: int) -> tuple[dict, list[tuple[s
 
 def suppress_counts(counts: dict[str, float | None], threshold: int) -> dict[str, float | None]:
     """Independent counts (no total they add up to), each hidden if it is 1 to `threshold`."""
-    return {k: (None if v is not None and 1 <= v <= threshold else v) for k, v in counts.items()}
+    return {k: (None if is_small(v, threshold) else v) for k, v in counts.items()}
 
 
 def breakdown_table(table_id: str, caption: str, b: Breakdown, threshold: int, labels: dict[str, str],
