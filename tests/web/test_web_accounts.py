@@ -155,7 +155,10 @@ def test_users_add_knows_the_stores_teams(council, tmp_path):
     assert r.exit_code == 1 and "no team T99" in r.output
 
 
-def test_the_demo_makes_an_account_per_role_and_says_how_to_serve(council, capsys):
+def test_the_demo_makes_an_account_per_role_and_says_how_to_serve(council, capsys, monkeypatch):
+    from rich.console import Console
+
+    from cscperf import cli
     from cscperf.web.commands import demo_users, print_demo_accounts
 
     made = demo_users(council.folder / "cscperf.toml")
@@ -164,6 +167,10 @@ def test_the_demo_makes_an_account_per_role_and_says_how_to_serve(council, capsy
     assert {m[3] for m in made}.isdisjoint({m[3] for m in again})       # new passwords each run
     db = WebDB(default_path(council.config.store))
     assert users.verify(db, "demo-manager", again[2][3]).teams == (council.manager_team,)
+    monkeypatch.setattr(cli, "out", Console(width=30))      # a narrow terminal (CI's) must not cut anything short
     print_demo_accounts(council.folder / "cscperf.toml")
     shown = capsys.readouterr().out
-    assert "serve -c" in shown and "demo-analyst" in shown
+    assert f"serve -c {council.folder / 'cscperf.toml'}" in shown
+    accounts = [line.split()[:2] for line in shown.splitlines() if line.startswith("  demo-")]
+    assert [name for name, _ in accounts] == ["demo-admin", "demo-analyst", "demo-manager", "demo-member"]
+    assert all(users.verify(db, name, password) for name, password in accounts)   # each printed password works

@@ -230,14 +230,15 @@ def print_demo_accounts(config_path: Path) -> None:
     from cscperf.cli import command_name, out
 
     made = demo_users(config_path)
-    table = Table(title="Demo accounts for the dashboard (new passwords each run, shown only here)")
-    for col in ("username", "role", "teams", "password"):
-        table.add_column(col)
-    for row in made:
-        table.add_row(*row)
-    out.print(table)
+    # Plain aligned lines, not a table: a table at a narrow terminal crops user names and passwords.
+    width = max(len(m[0]) for m in made)
+    lines = [f"  {name:<{width}}  {password}  ({role}{', team ' + teams if teams else ''})"
+             for name, role, teams, password in made]
+    out.print("Demo accounts for the dashboard (new passwords each run, shown only here):\n" + "\n".join(lines),
+              soft_wrap=True, highlight=False, markup=False)
+    # soft_wrap: a command wrapped at the terminal's width cannot be copied and pasted whole.
     out.print(f"Serve the dashboard with:\n  {command_name()} serve -c {config_path}\nthen open http://127.0.0.1:8000/ "
-              "and sign in with one of the accounts above.")
+              "and sign in with one of the accounts above.", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
