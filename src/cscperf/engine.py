@@ -85,16 +85,20 @@ def figures(ind: Indicator, u: ibis.Table, ends: list[dt.date], breakdown: str |
     return sorted(found, key=lambda r: (r["period_end"], str(r.get(breakdown))))
 
 
-def all_figures(u: ibis.Table, ends: list[dt.date], breakdowns: tuple[str, ...]) -> dict[str | None, list[dict]]:
+def all_figures(store: Store, u: ibis.Table, ends: list[dt.date], breakdowns: tuple[str, ...]) -> dict[str | None, list[dict]]:
     """`figures` for the whole and for every breakdown at once: one query (a union of group-bys)
     instead of one per breakdown. Keys: None for the whole, else the breakdown column."""
-    sums = dict(numerator=u.num.sum(), denominator=u.den.sum(), units=u.count())
-    parts = [u.group_by("period_end").aggregate(**sums).mutate(_dim=ibis.literal("", "string"), _val=ibis.literal("", "string"))]
+    # Plain SQL over the materialised units, put into each engine's dialect by sqlglot: the same union
+    # built as an Ibis expression took a fifth of the catalogue's time to compile, afresh for every indicator.
+    table = u.get_name()
+    sums = "SUM(num) AS numerator, SUM(den) AS denominator, COUNT(*) AS units"
+    parts = [f"SELECT period_end, '' AS _dim, '' AS _val, {sums} FROM {table} GROUP BY period_end"]
     for dim in breakdowns:
-        value = u[dim].cast("string").fill_null(NOT_RECORDED).name("_val")
-        parts.append(u.group_by([u.period_end, value]).aggregate(**sums).mutate(_dim=ibis.literal(dim, "string")))
-    columns = ["period_end", "_dim", "_val", "numerator", "denominator", "units"]
-    rows = ibis.union(*[p.select(*columns) for p in parts]).to_pyarrow().to_pylist()
+        if u.schema()[dim] != ibis.dtype("string"):
+            raise TypeError(f"breakdown {dim!r} is {u.schema()[dim]}: breakdown columns are text")
+        parts.append(f"SELECT period_end, '{dim}' AS _dim, COALESCE(\"{dim}\", '{NOT_RECORDED}') AS _val, {sums} "
+                     f"FROM {table} GROUP BY period_end, COALESCE(\"{dim}\", '{NOT_RECORDED}')")
+    rows = store.query(" UNION ALL ".join(parts)).to_pylist()
     out: dict[str | None, list[dict]] = {None: [], **{dim: [] for dim in breakdowns}}
     for r in rows:
         dim = r.pop("_dim") or None
@@ -135,7 +139,7 @@ def compute(store: Store, config: Config, snapshot_id: int | None = None,
         # Computed once into a temporary table, then summed whole and by every breakdown in one query.
         u = store.materialise(units(ind, store, sid, config, ends, breakdowns=True, allocated=allocated, pooled=pooled),
                               "units")
-        by_breakdown = all_figures(u, ends, breakdowns_of(ind, u))
+        by_breakdown = all_figures(store, u, ends, breakdowns_of(ind, u))
         if any(r[COUNCIL] == NOT_RECORDED for r in by_breakdown.get(COUNCIL, [])):
             del by_breakdown[COUNCIL]   # units no council's (WF03/WF04 census rows): no council's figure beats a wrong one
         elif COUNCIL in by_breakdown:   # a council with nothing to count this month has 0, as the whole does
@@ -176,9 +180,10 @@ def result_row(ind: Indicator, r: dict, breakdown: str | None, config: Config, s
 EXCEPTIONS, NUMERATOR, EVERYONE = "exceptions", "numerator", "all"
 
 
-def child_list(ind: Indicator, store: Store, config: Config, period_end: dt.date, which: str = EXCEPTIONS,
-               snapshot_id: int | None = None) -> pa.Table:
-    """The units behind a figure at one month end, for people entitled to see them.
+def child_list(ind: Indicator, store: Store, config: Config, period_end: dt.date | list[dt.date],
+               which: str = EXCEPTIONS, snapshot_id: int | None = None) -> pa.Table:
+    """The units behind a figure at a month end (or several: one query, rows told apart by
+    `period_end`), for people entitled to see them.
 
     `exceptions` (the default) are the units that count against performance: for a percentage where
     higher is better, those in the denominator but not the numerator (children on a plan not visited
@@ -190,7 +195,8 @@ def child_list(ind: Indicator, store: Store, config: Config, period_end: dt.date
     from cscperf.indicators.spec import UP
 
     sid = store.snapshot(snapshot_id).snapshot_id
-    u = units(ind, store, sid, config, [period_end], breakdowns=True)
+    ends = period_end if isinstance(period_end, list) else [period_end]
+    u = units(ind, store, sid, config, ends, breakdowns=True)
     if which == EXCEPTIONS and ind.is_percentage:
         u = u.filter((u.den > 0) & (u.num < u.den)) if ind.polarity == UP else u.filter(u.num > 0)
     elif which == NUMERATOR:
@@ -200,7 +206,7 @@ def child_list(ind: Indicator, store: Store, config: Config, period_end: dt.date
     noise = [c for c in u.columns if c.startswith("_") or c in ("period_start", "window_start", "ytd_start")]
     if noise:
         u = u.drop(*noise)
-    return u.order_by("unit_id").to_pyarrow()
+    return u.order_by("period_end", "unit_id").to_pyarrow()
 
 
 OVERDUE, DUE_SOON, LATER = "overdue", "due soon", "later"

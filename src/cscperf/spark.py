@@ -81,6 +81,13 @@ class SparkCompute:
         self._register(f"_tmp_{name}", df.localCheckpoint(eager=True))
         return self.backend.table(f"_tmp_{name}")
 
+    def query(self, sql: str) -> pa.Table:
+        """A DuckDB-dialect query, put into Spark SQL by sqlglot, as Arrow."""
+        import ibis.backends.sql.dialects  # noqa: F401  (Ibis adjusts sqlglot's dialects as it loads them)
+        import sqlglot
+
+        return self.backend._session.sql(sqlglot.transpile(sql, read="duckdb", write="spark")[0]).toArrow()
+
     def _register(self, name: str, df):
         old = self._views.get(name)
         df.createOrReplaceTempView(name)

@@ -288,6 +288,13 @@ class Store:
             return self._spark.materialise(expr, name)
         return self.ibis().create_table(f"_tmp_{name}", expr, temp=True, overwrite=True)
 
+    def query(self, sql: str) -> pa.Table:
+        """A DuckDB-dialect query over the store's tables and temporary tables (`materialise`), run where
+        the indicators run (DuckDB, PostgreSQL or Spark), as Arrow."""
+        if self._spark:
+            return self._spark.query(sql)
+        return self.con.fetch_arrow(sql)
+
     def put_calendar(self, calendar: pa.Table) -> None:
         self.con.replace_table("calendar", calendar)
         if self._spark:

@@ -52,12 +52,41 @@ def _vlc():
     return vl_convert
 
 
+_renderer = None     # a process that renders charts, for a server (see `render_in_own_process`)
+_TINY = {"data": {"values": [{"x": 0}]}, "mark": "point", "encoding": {"x": {"field": "x", "type": "quantitative"}}}
+
+
 def warm_up() -> None:
-    """Start vl-convert's JavaScript runtime once per process."""
+    """Start vl-convert's JavaScript runtime once per process (or in the rendering process)."""
     global _warm
-    if not _warm:
-        _vlc().vegalite_to_svg({"data": {"values": [{"x": 0}]}, "mark": "point", "encoding": {"x": {"field": "x", "type": "quantitative"}}})
+    if _renderer is not None:
+        _renderer.submit(_svg_here, _TINY).result()
+    elif not _warm:
+        _vlc().vegalite_to_svg(_TINY)
         _warm = True
+
+
+def render_in_own_process(on: bool = True) -> None:
+    """Render charts in a separate process from now on (or stop doing so).
+
+    vl-convert holds Python's global lock for the whole of a render (50-130 ms a chart, measured), so
+    in a web server every other request stops while a chart is drawn. In its own process the
+    drawing runs on another core and the server goes on answering. A command that only renders
+    (the report) has nothing to gain and keeps rendering in-process."""
+    global _renderer
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if on and _renderer is None:
+        # spawn, not fork: the server has threads (and DuckDB's), which a fork would copy mid-flight.
+        _renderer = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    elif not on and _renderer is not None:
+        _renderer.shutdown(wait=False, cancel_futures=True)
+        _renderer = None
+
+
+def _svg_here(chart_spec: dict) -> str:
+    return compact(_vlc().vegalite_to_svg(chart_spec))
 
 
 def describe(ref: str, points: list[Point], unit: str, decimals: int, target: float | None = None) -> str:
@@ -321,8 +350,11 @@ def render_many(jobs: list[tuple[dict, str, str, str]], workers: int | None = No
 def render(chart_spec: dict, chart_id: str, title: str, desc: str) -> str:
     """Any Vega-Lite spec as an inline SVG whose accessible name is `title` and description `desc`."""
     global _warm
-    svg = compact(_vlc().vegalite_to_svg(chart_spec))
-    _warm = True
+    if _renderer is not None:
+        svg = _renderer.submit(_svg_here, chart_spec).result()
+    else:
+        svg = _svg_here(chart_spec)
+        _warm = True
     cid = _safe_id(chart_id)
     head = (f'<svg role="img" aria-labelledby="{cid}-title {cid}-desc" focusable="false" id="{cid}" ')
     svg = svg.replace("<svg ", head, 1)

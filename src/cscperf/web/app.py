@@ -49,6 +49,7 @@ class Settings:
     users_db: Path
     secure_cookies: bool = False          # set behind HTTPS (a reverse proxy)
     warm: bool = True                     # compute the latest month's lists and charts at start
+    chart_process: bool = True            # draw charts in a process of their own (charts.render_in_own_process)
     per_user_failures: int = 5
     per_address_failures: int = 20
     failure_window: int = 15 * 60
@@ -96,7 +97,8 @@ def templates():
     from cscperf.web import pages
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             auto_reload=False)   # templates ship with the package: no stat per page
     env.filters["month"] = fmt.month_name
     env.filters["day"] = fmt.day
     env.filters["short_day"] = pages.short_day
@@ -161,11 +163,17 @@ def create_app(config: Config, users_db: Path | None = None, **options) -> FastA
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        from cscperf.report import charts
+
+        charts.render_in_own_process(settings.chart_process)
         if settings.warm:
             threading.Thread(target=warm_up, args=(app,), name="cscperf-warm-up", daemon=True).start()
         else:
             app.state.ready.set()
-        yield
+        try:
+            yield
+        finally:
+            charts.render_in_own_process(False)
 
     app = FastAPI(title="cscperf dashboard", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.settings = settings
@@ -239,8 +247,12 @@ def _error_pages(app: FastAPI) -> None:
 
 
 def warm_up(app: FastAPI) -> None:
-    """Read the store and compute the latest month's charts, child lists and exception list once,
-    so the first people in do not wait for them."""
+    """Read the store and compute what the meeting's months (this month and the two before) show
+    most: scorecards, the exception list, each indicator's page and the units behind it, so the
+    first people in do not wait for them. Units (the query engine, in this process) and pages
+    (mostly charts, drawn in their own process) are made side by side."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from cscperf.indicators import catalogue
     from cscperf.report import charts
     from cscperf.web import pages
@@ -250,18 +262,30 @@ def warm_up(app: FastAPI) -> None:
     started = time.perf_counter()
     try:
         charts.warm_up()
+        env = templates()
+        for name in env.list_templates():       # compiled once here, not by the first twenty people at once
+            env.get_template(name)
         at = pages.as_at(data, None, None)
-        for month in at.snap.months[-3:]:       # this month and the two before: the meeting's range
-            there = pages.as_at(data, None, f"{month:%Y-%m}")
+        months = [pages.as_at(data, None, f"{m:%Y-%m}") for m in reversed(at.snap.months[-3:])]
+        for there in months:
             for role in ("analyst", "member"):
                 pages.scorecard(data, Principal("warm-up", role), there)
         data.due(at.snap, at.extract_date)
-        done = {r["indicator"] for r in data.results(at.snap).rows}
-        for ind in catalogue():
-            if ind.id in done and data.results(at.snap).at(ind.id, at.month):
-                data.units(at.snap, ind.id, at.month)
-                for role in ("analyst", "member"):
-                    pages.indicator_page(data, Principal("warm-up", role), at, ind.id)
+        shown = [ind.id for ind in catalogue() if data.results(at.snap).at(ind.id, at.month)]
+
+        def units():
+            for ind_id in shown:
+                data.units(at.snap, ind_id, at.month)      # and the two months before (DashboardData.units)
+
+        def indicator_pages():
+            for there in months:
+                for ind_id in shown:
+                    for role in ("analyst", "member"):
+                        pages.indicator_page(data, Principal("warm-up", role), there, ind_id)
+
+        with ThreadPoolExecutor(2, thread_name_prefix="cscperf-warm-up") as pool:
+            for done in [pool.submit(units), pool.submit(indicator_pages)]:
+                done.result()
         log.info("dashboard warmed up in %.1f s", time.perf_counter() - started)
     except (NoData, StoreBusy, pages.NotFound) as e:
         log.warning("dashboard warm-up skipped: %s", e)

@@ -29,6 +29,7 @@ import time
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 
@@ -142,6 +143,11 @@ class SnapshotView:
         scratch reuses snapshot numbers, a recomputation changes `computed_at`."""
         return (self.info.snapshot_id, self.info.created_at, self.computed_at, self.catalogue_version)
 
+    @cached_property
+    def month_options(self) -> tuple[tuple[dt.date, str, str], ...]:
+        """(month end, "2024-03", "March 2024"), newest first: the month chooser on every page, made once."""
+        return tuple((m, f"{m:%Y-%m}", f"{m:%B %Y}") for m in reversed(self.months))
+
     @property
     def label(self) -> str:
         parts = [f"Snapshot {self.id}"]
@@ -227,8 +233,9 @@ class DashboardData:
         self._state: State | None = None
         self._state_lock = threading.Lock()
         self.memo = Memo(4096)        # figures, names, charts: small
-        self.lists = Memo(200)        # child lists and exception lists: large (about two months of every indicator)
-        self.pages = Memo(256)        # rendered pages by role scope and address (web.views.show)
+        self.lists = Memo(400)        # child lists: large (three months of every indicator, see `units`)
+        self.due_lists = Memo(8)      # exception lists: one per snapshot and day, seconds to make, never pushed out by the above
+        self.pages = Memo(1024)       # rendered pages by role scope and address (web.views.show)
         self.busy = False
         self._comparators = None
 
@@ -380,16 +387,31 @@ class DashboardData:
 
     def units(self, snap: SnapshotView, indicator_id: str, month: dt.date) -> list[dict]:
         """Every unit behind an indicator's figure at a month end (engine.child_list, which='all'),
-        with the child breakdowns: the drill-down's figures and lists all come from these."""
+        with the child breakdowns: the drill-down's figures and lists all come from these.
+
+        The two month ends before are computed in the same query and kept too: a meeting moves
+        between this month and the last two, and one query for three months costs little more than
+        one (most of a query's time is building it)."""
         from cscperf import engine
         from cscperf.indicators import get
 
+        key = ("units", snap.key, indicator_id)
+        earlier = [m for m in snap.months if m < month][-2:]
+        missing = [m for m in earlier if self.lists.peek(key + (m,)) is None]
+
         def make():
             with self.read() as store:
-                table = engine.child_list(get(indicator_id), store, self.config, month, which=engine.EVERYONE,
-                                          snapshot_id=snap.id)
-            return table.to_pylist()
-        return self.lists.get(("units", snap.key, indicator_id, month), make)
+                table = engine.child_list(get(indicator_id), store, self.config, [*missing, month],
+                                          which=engine.EVERYONE, snapshot_id=snap.id)
+            rows = table.to_pylist()
+            by_month = {m: [] for m in missing}
+            for r in rows:
+                if r["period_end"] != month:
+                    by_month[r["period_end"]].append(r)
+            for m, those in by_month.items():
+                self.lists.put(key + (m,), those)
+            return [r for r in rows if r["period_end"] == month]
+        return self.lists.get(key + (month,), make)
 
     def due(self, snap: SnapshotView, as_at: dt.date) -> list[dict]:
         """Everything that falls due as at a date, later items included (engine.due_list); the page
@@ -400,7 +422,7 @@ class DashboardData:
             with self.read() as store:
                 table = engine.due_list(store, self.config, as_at, within=0, snapshot_id=snap.id, include_later=True)
             return table.to_pylist() if "person_id" in table.column_names else []
-        return self.lists.get(("due", snap.key, as_at), make)
+        return self.due_lists.get((snap.key, as_at), make)
 
     def comparators(self) -> list:
         if self._comparators is None:
@@ -443,29 +465,62 @@ class DashboardData:
         return self.memo.get(("quality", snap.key), make)
 
     def child(self, snap: SnapshotView, person_id: str) -> dict | None:
-        """What the child page shows of one child in one snapshot (not cached: each view is audited
-        and reads a handful of rows)."""
-        with self.read() as store:
-            q = store.con.execute
-            person = q("SELECT person_id, sex, dob, ethnicity, disability FROM persons WHERE snapshot_id = ? AND person_id = ?",
-                       [snap.id, person_id]).fetchall()
-            if not person:
-                return None
-            allocations = q("SELECT team_id, professional_id, start_date, end_date FROM allocations "
-                            "WHERE snapshot_id = ? AND person_id = ? ORDER BY start_date DESC, professional_id DESC",
-                            [snap.id, person_id]).fetchall()
-            visits = q("SELECT visit_date, visit_type, seen, seen_alone, location FROM visits "
-                       "WHERE snapshot_id = ? AND person_id = ? ORDER BY visit_date DESC LIMIT 12",
-                       [snap.id, person_id]).fetchall()
-            cp_plans = q("SELECT start_date, end_date, initial_category, latest_category FROM cp_plans "
-                         "WHERE snapshot_id = ? AND person_id = ? ORDER BY start_date DESC", [snap.id, person_id]).fetchall()
-            cla = q("SELECT start_date, end_date, legal_status, placement_type FROM cla_episodes "
-                    "WHERE snapshot_id = ? AND person_id = ? ORDER BY start_date DESC LIMIT 12", [snap.id, person_id]).fetchall()
-            referrals = q("SELECT referral_date, referral_source, primary_need, closure_date FROM referrals "
-                          "WHERE snapshot_id = ? AND person_id = ? ORDER BY referral_date DESC LIMIT 6",
-                          [snap.id, person_id]).fetchall()
-        return {"person": person[0], "allocations": allocations, "visits": visits, "cp_plans": cp_plans,
-                "cla": cla, "referrals": referrals}
+        """What the child page shows of one child in one snapshot. Each view is audited, so the page
+        is not kept; the records it reads are (`ChildRecords`), so a view reads memory, not the file."""
+        def make():
+            with self.read() as store:
+                return ChildRecords.of(store, snap.id)
+        return self.memo.get(("child records", snap.key), make).child(person_id)
+
+
+class ChildRecords:
+    """The few columns of each child's record that the child page shows, for one snapshot, copied
+    once into an in-memory DuckDB sorted by child (so a lookup reads one block, and the store file is
+    not held open between pages). About 2 MB for a county."""
+
+    QUERIES = {
+        "person": "SELECT person_id, sex, dob, ethnicity, disability FROM persons WHERE snapshot_id = ?",
+        "allocations": "SELECT person_id, team_id, professional_id, start_date, end_date FROM allocations WHERE snapshot_id = ?",
+        "visits": "SELECT person_id, visit_date, visit_type, seen, seen_alone, location FROM visits WHERE snapshot_id = ?",
+        "cp_plans": "SELECT person_id, start_date, end_date, initial_category, latest_category FROM cp_plans "
+                    "WHERE snapshot_id = ?",
+        "cla": "SELECT person_id, start_date, end_date, legal_status, placement_type FROM cla_episodes WHERE snapshot_id = ?",
+        "referrals": "SELECT person_id, referral_date, referral_source, primary_need, closure_date FROM referrals "
+                     "WHERE snapshot_id = ?",
+    }
+    # name -> (order, how many of the latest to show)
+    SHOWN = {"person": ("person_id", None), "allocations": ("start_date DESC, professional_id DESC", None),
+             "visits": ("visit_date DESC", 12), "cp_plans": ("start_date DESC", None),
+             "cla": ("start_date DESC", 12), "referrals": ("referral_date DESC", 6)}
+
+    def __init__(self, con):
+        self._con = con
+        self._lock = threading.Lock()
+
+    @classmethod
+    def of(cls, store: Store, snapshot_id: int) -> "ChildRecords":
+        import duckdb
+
+        con = duckdb.connect()
+        for name, sql in cls.QUERIES.items():
+            con.register("incoming", store.con.fetch_arrow(sql, [snapshot_id]))
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM incoming ORDER BY person_id")
+            con.unregister("incoming")
+        return cls(con)
+
+    def child(self, person_id: str) -> dict | None:
+        found = {}
+        with self._lock:                       # one DuckDB connection: one query at a time
+            for name, (order, limit) in self.SHOWN.items():
+                rows = self._con.execute(f"SELECT * EXCLUDE (person_id) FROM {name} WHERE person_id = ? ORDER BY {order}"
+                                         + (f" LIMIT {limit}" if limit else ""), [person_id]).fetchall()
+                if name == "person":
+                    if not rows:
+                        return None
+                    rows = [(person_id, *rows[0])]
+                found[name] = rows
+        found["person"] = found["person"][0]
+        return found
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import secrets
 import sqlite3
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -74,12 +75,14 @@ def default_path(store: Path) -> Path:
 
 
 class WebDB:
-    """The SQLite file. Each operation opens its own short connection (cheap), so threads and
-    processes never share one."""
+    """The SQLite file. Each thread keeps one connection open: opening one per request costs a
+    checkpoint of the write-ahead log whenever the last connection closes, which was a tenth of a
+    page's time under load. Threads and processes still never share a connection."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
         with self.connect() as con:
             con.execute("PRAGMA journal_mode=WAL")
             con.executescript(SCHEMA)
@@ -90,14 +93,14 @@ class WebDB:
 
     @contextmanager
     def connect(self):
-        con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-        con.row_factory = sqlite3.Row
-        try:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            con.row_factory = sqlite3.Row
             con.execute("PRAGMA busy_timeout=10000")
             con.execute("PRAGMA foreign_keys=ON")
-            yield con
-        finally:
-            con.close()
+            self._local.con = con
+        yield con
 
     @contextmanager
     def transaction(self):
