@@ -90,6 +90,32 @@ def test_colliding_ids_stay_in_their_council(tmp_path):
     assert not any(b.startswith(("team=", "worker=")) for _, b in pooled)
 
 
+def test_rates_per_10000_use_each_councils_own_population(tmp_path):
+    """CP01 at 31 March 2024 (reporting year 2023-24: the mid-2023 estimate). A has children 1 and 2 on
+    plans, population 2,000: 2 / 2,000 x 10,000 = 10.0. B has its child 1, population 10,000: 1.0. The pool,
+    whose config gives no population, is the councils' sum: 3 / 12,000 x 10,000 = 2.5. B's 2023 estimate
+    is missing, so its 2022 one stands (provisional), as a council alone would take it."""
+    (tmp_path / "A").mkdir()
+    (tmp_path / "A" / "cscperf.toml").write_text('[council]\ncode = "A"\n[population]\n2022 = 1900\n2023 = 2000\n')
+    (tmp_path / "B").mkdir()
+    (tmp_path / "B" / "cscperf.toml").write_text('[council]\ncode = "B"\n[population]\nsource = "ONS"\n2022 = 10000\n')
+    folders = {c.code: c for c in council_folders([tmp_path])}
+    assert folders["A"].population == ((2022, 1900), (2023, 2000)) and folders["B"].population == ((2022, 10000),)
+
+    def rates(store, sid, config):
+        rows = engine.compute(store, config, sid, [get("CP01")]).to_pylist()
+        return {r["breakdown"]: (r["numerator"], r["denominator"], r["value"]) for r in rows if r["period_end"] == END}
+
+    with Store(tmp_path / "pool.duckdb") as store:
+        sid, _ = store.write_councils((folders[code], qualify(_loaded(tables), code)) for code, tables in COUNCILS.items())
+        assert store.council_populations(sid) == {"A": {2022: 1900, 2023: 2000}, "B": {2022: 10000}}
+        got = rates(store, sid, Config())
+        assert got["council=A"] == (2.0, 2000.0, 10.0) and got["council=B"] == (1.0, 10000.0, 1.0)
+        assert got["all"] == (3.0, 12000.0, 2.5)
+        # The pool's own population, where the config gives one, is the pool's figure.
+        assert rates(store, sid, Config(population={2023: 30000}))["all"] == (3.0, 30000.0, 1.0)
+
+
 def test_a_failed_council_leaves_nothing(tmp_path):
     def councils():
         yield CouncilFolder("A", "A", tmp_path), qualify(_loaded(COUNCILS["A"]), "A")

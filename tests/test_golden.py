@@ -41,7 +41,7 @@ def test_golden(ind_id, index, case, tmp_path):
     unit_rows = units.select("period_end", "unit_id", "num").to_pyarrow().to_pylist()
     for e in case["expect"]:
         d = e["period_end"]
-        row = engine.result_row(ind, got[d], None, config, sid, "test")
+        row = engine.result_row(ind, got[d], None, engine.Populations(config), sid, "test")
         assert (row["numerator"], row["denominator"]) == pytest.approx((e["numerator"], e["denominator"])), \
             f"{case['name']}: {d}"
         if "value" in e:

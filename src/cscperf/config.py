@@ -50,23 +50,39 @@ class Config:
     path: Path | None = None
 
     def population_for(self, period_end: dt.date) -> tuple[int | None, bool]:
-        """Children aged 0-17 for a date, and whether the figure is provisional (kpis.md §1.4).
-
-        For the reporting year ending 31 March Y, use the mid-(Y-1) estimate; if that is not
-        given, the latest earlier one, flagged provisional.
-        """
-        if not self.population:
-            return None, False
-        year_end = period_end.year + 1 if period_end.month >= 4 else period_end.year
-        wanted = year_end - 1
-        if wanted in self.population:
-            return self.population[wanted], False
-        earlier = [y for y in self.population if y < wanted]
-        chosen = max(earlier) if earlier else min(self.population)
-        return self.population[chosen], True
+        """Children aged 0-17 for a date, and whether the figure is provisional (`population_for`)."""
+        return population_for(self.population, period_end)
 
     def params(self, indicator_id: str) -> dict:
         return dict(self.parameters.get(indicator_id, {}))
+
+
+def population_for(population: dict[int, int], period_end: dt.date) -> tuple[int | None, bool]:
+    """Children aged 0-17 for a date from {mid-year: children}, and whether the figure is provisional
+    (kpis.md §1.4): for the reporting year ending 31 March Y, the mid-(Y-1) estimate; if that is not
+    given, the latest earlier one (or the earliest there is), flagged provisional."""
+    if not population:
+        return None, False
+    year_end = period_end.year + 1 if period_end.month >= 4 else period_end.year
+    wanted = year_end - 1
+    if wanted in population:
+        return population[wanted], False
+    earlier = [y for y in population if y < wanted]
+    chosen = max(earlier) if earlier else min(population)
+    return population[chosen], True
+
+
+def read_population(raw: dict, where: str) -> tuple[dict[int, int], str]:
+    """A config file's [population] table as ({mid-year: children}, source)."""
+    pop = raw.get("population", {})
+    if not isinstance(pop, dict):
+        pop = {"?": pop}
+    pop = dict(pop)
+    source = str(pop.pop("source", ""))
+    try:
+        return {int(k): int(v) for k, v in pop.items()}, source
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where} [population]: expected lines like 2023 = 120000 (mid-year = children aged 0-17)") from None
 
 
 def month_end(year: int, month: int) -> dt.date:
@@ -124,12 +140,7 @@ def load(path: str | Path | None = None) -> Config:
     cfg.report_dir = base / report.get("output", "report")
     cfg.headline = [str(x) for x in report.get("headline", [])]
     cfg.commentary = base / report.get("commentary", "commentary.toml")
-    pop = raw.get("population", {})
-    cfg.population_source = str(pop.pop("source", "")) if isinstance(pop, dict) else ""
-    try:
-        cfg.population = {int(k): int(v) for k, v in pop.items()}
-    except (TypeError, ValueError):
-        raise ConfigError(f"{path} [population]: expected lines like 2023 = 120000 (mid-year = children aged 0-17)") from None
+    cfg.population, cfg.population_source = read_population(raw, str(path))
     for ind, t in raw.get("targets", {}).items():
         if "target" not in t:
             raise ConfigError(f"{path} [targets.{ind}]: no `target` value")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Callable
 
 import ibis
@@ -10,7 +11,7 @@ import pyarrow as pa
 from ibis import _
 
 from cscperf import workdays
-from cscperf.config import Config
+from cscperf.config import Config, population_for
 from cscperf.indicators import catalogue, catalogue_version
 from cscperf.indicators.breakdowns import (BY_ALLOCATION, CHILD_BREAKDOWNS, COUNCIL, NOT_RECORDED, allocated_at,
                                            with_child_breakdowns, with_council)
@@ -127,6 +128,7 @@ def compute(store: Store, config: Config, snapshot_id: int | None = None,
     # A snapshot of several councils: figures per council and pooled, from the same query (docs/councils.md).
     councils = [code for code, _ in store.councils(sid)]
     pooled = len(councils) > 1
+    populations = Populations(config, store.council_populations(sid), tuple(councils)) if pooled else Populations(config)
     # Who held each child's case at every month end: worked out once for all indicators' breakdowns.
     allocated = None
     if every_end and "allocations" in coverage and not pooled:
@@ -151,7 +153,7 @@ def compute(store: Store, config: Config, snapshot_id: int | None = None,
             for r in found:
                 if breakdown not in (None, COUNCIL) and ind.shares:   # a council's share is of its own total
                     r = {**r, "denominator": totals.get(r["period_end"], 0.0)}
-                rows.append(result_row(ind, r, breakdown, config, sid, version))
+                rows.append(result_row(ind, r, breakdown, populations, sid, version))
     table = pa.Table.from_pylist(rows, schema=RESULT_SCHEMA)
     store.replace_results(sid, version, table)
     return table
@@ -164,11 +166,30 @@ RESULT_SCHEMA = pa.schema([
 ])
 
 
-def result_row(ind: Indicator, r: dict, breakdown: str | None, config: Config, sid: int, version: str) -> dict:
+@dataclass(frozen=True)
+class Populations:
+    """Children aged 0-17, the denominator of rates per 10,000. The config's population is the whole
+    store's; in a pooled snapshot each council's comes from its own config (`load --councils`), and the
+    pool's, where the config gives none, is the councils' sum if every council gave one."""
+    config: Config
+    by_council: dict[str, dict[int, int]] = field(default_factory=dict)
+    councils: tuple[str, ...] = ()
+
+    def of(self, period_end: dt.date, council: str | None = None) -> int | None:
+        if council is not None:
+            return population_for(self.by_council.get(council, {}), period_end)[0]
+        whole, _ = self.config.population_for(period_end)
+        if whole or not self.councils:
+            return whole
+        each = [population_for(self.by_council.get(c, {}), period_end)[0] for c in self.councils]
+        return sum(each) if all(each) else None
+
+
+def result_row(ind: Indicator, r: dict, breakdown: str | None, populations: Populations, sid: int, version: str) -> dict:
     numerator = float(r["numerator"] or 0.0)
     denominator = float(r["denominator"] or 0.0)
-    if ind.per_population:   # the config's population is the whole store's: no council's own
-        population, _ = (None, None) if breakdown == COUNCIL else config.population_for(r["period_end"])
+    if ind.per_population:
+        population = populations.of(r["period_end"], r[COUNCIL] if breakdown == COUNCIL else None)
         denominator = float(population) if population else None
     value = round(numerator / denominator * ind.scale, 6) if denominator else None
     label = ALL if breakdown is None else f"{breakdown}={r[breakdown]}"

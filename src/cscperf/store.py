@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS snapshot_coverage (snapshot_id INTEGER, "table" VARCH
 CREATE TABLE IF NOT EXISTS snapshot_councils (
     snapshot_id INTEGER, council VARCHAR, name VARCHAR, ons_code VARCHAR, extract_date DATE, files INTEGER,
     rows_loaded BIGINT, rows_rejected BIGINT, warnings INTEGER);
+CREATE TABLE IF NOT EXISTS council_populations (snapshot_id INTEGER, council VARCHAR, mid_year INTEGER, children BIGINT);
 CREATE TABLE IF NOT EXISTS problems (
     snapshot_id INTEGER, file VARCHAR, "row" BIGINT, "column" VARCHAR, value VARCHAR, rule VARCHAR,
     message VARCHAR, severity VARCHAR, "count" BIGINT DEFAULT 1);
@@ -179,6 +180,8 @@ class Store:
                        "rows_rejected": sum(f.rows_rejected for f in loaded.files),
                        "warnings": sum(p.count for p in loaded.warnings)}
                 con.execute("INSERT INTO snapshot_councils VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [sid, *got.values()])
+                for year, children in council.population:
+                    con.execute("INSERT INTO council_populations VALUES (?, ?, ?, ?)", [sid, council.code, year, children])
                 summary.append(got)
                 cov = loaded.coverage
                 coverage = dict(cov) if coverage is None else {
@@ -223,6 +226,16 @@ class Store:
             return []
         return [tuple(r) for r in self.con.execute("SELECT council, name FROM snapshot_councils WHERE snapshot_id = ? "
                                                    "ORDER BY council", [snapshot_id]).fetchall()]
+
+    def council_populations(self, snapshot_id: int) -> dict[str, dict[int, int]]:
+        """{council: {mid-year: children aged 0-17}} from each pooled council's config, for its rates."""
+        if not self.has_table("council_populations"):
+            return {}
+        out: dict[str, dict[int, int]] = {}
+        for code, year, children in self.con.execute("SELECT council, mid_year, children FROM council_populations "
+                                                      "WHERE snapshot_id = ?", [snapshot_id]).fetchall():
+            out.setdefault(code, {})[year] = children
+        return out
 
     def snapshots(self) -> list[Snapshot]:
         rows = self.con.execute("SELECT * FROM snapshots ORDER BY snapshot_id").fetchall()

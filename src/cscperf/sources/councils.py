@@ -23,6 +23,7 @@ from typing import Iterator
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from cscperf.config import read_population
 from cscperf.model import BY_NAME
 from cscperf.model.tables import COUNCIL_SEP
 from cscperf.sources.load import Loaded, read_files
@@ -37,6 +38,7 @@ class CouncilFolder:
     name: str
     folder: Path
     ons_code: str = ""
+    population: tuple[tuple[int, int], ...] = ()    # (mid-year, children aged 0-17) from its config, for its rates
 
 
 def council_folders(parents: list[Path]) -> list[CouncilFolder]:
@@ -49,11 +51,14 @@ def council_folders(parents: list[Path]) -> list[CouncilFolder]:
         subs = [parent] if (parent / CONFIG).exists() else sorted(p for p in parent.iterdir()
                                                                     if p.is_dir() and not p.name.startswith("."))
         for sub in subs:
-            council = {}
+            raw = {}
             if (sub / CONFIG).exists():
-                council = tomllib.loads((sub / CONFIG).read_text(encoding="utf-8")).get("council", {})
+                raw = tomllib.loads((sub / CONFIG).read_text(encoding="utf-8"))
+            council = raw.get("council", {})
             code = str(council.get("code") or sub.name)
-            found.append(CouncilFolder(code, str(council.get("name", code)), sub, str(council.get("ons_code", ""))))
+            population, _ = read_population(raw, str(sub / CONFIG))
+            found.append(CouncilFolder(code, str(council.get("name", code)), sub, str(council.get("ons_code", "")),
+                                       tuple(sorted(population.items()))))
     if not found:
         raise ValueError(f"no council folders in {', '.join(map(str, parents))}; expect one sub-folder per council")
     codes = [c.code for c in found]

@@ -213,7 +213,7 @@ def unit_figure(ind: Indicator, units: list[dict], month: dt.date, data: Dashboa
     r = {"period_end": month, **_sum_units(units)}
     if ind.shares:
         r["denominator"] = _sum_units(whole)["denominator"]
-    row = engine.result_row(ind, r, None, data.config, 0, "")
+    row = engine.result_row(ind, r, None, engine.Populations(data.config), 0, "")
     row["suppressed"] = False
     return row
 
