@@ -116,6 +116,43 @@ def test_rates_per_10000_use_each_councils_own_population(tmp_path):
         assert rates(store, sid, Config(population={2023: 30000}))["all"] == (3.0, 30000.0, 1.0)
 
 
+def test_a_median_is_each_councils_own_and_the_pools(tmp_path):
+    """AS03 (median assessment duration, working days) at 31 March 2024, every assessment starting Monday
+    5 June 2023 (no bank holiday until 28 August). A's durations 5, 10, 20 (authorised 12 June, 19 June,
+    3 July): median 10. B's 2 and 30 (7 June, 17 July): median (2 + 30) / 2 = 16. The pool's five: 10.
+    Each council's median is its own, not the middle of the pool."""
+    start = D(2023, 6, 5)
+    done = {"A": [D(2023, 6, 12), D(2023, 6, 19), D(2023, 7, 3)], "B": [D(2023, 6, 7), D(2023, 7, 17)]}
+    tables = {code: {"assessments": [{"assessment_id": f"S{i}", "person_id": str(i), "start_date": start,
+                                      "authorised_date": day} for i, day in enumerate(days)]}
+              for code, days in done.items()}
+    with Store(tmp_path / "pool.duckdb") as store:
+        sid, _ = store.write_councils((CouncilFolder(code, code, tmp_path), qualify(_loaded(t), code))
+                                      for code, t in tables.items())
+        rows = engine.compute(store, Config(), sid, [get("AS03")]).to_pylist()
+    got = {r["breakdown"]: r["value"] for r in rows if r["period_end"] == END}
+    assert got == {"all": 10.0, "council=A": 10.0, "council=B": 16.0}
+
+
+def test_a_count_carried_by_one_unit_is_each_councils_own(tmp_path):
+    """MI03 (missing incidents while looked after, rolling 12 months to 31 March 2024): one incident per
+    figure carries the denominator's 1. A's child 1 (in care, K2, since 1 January 2023) went missing on
+    1 October 2023 and 1 January 2024: 2. B's child 1 (in care since the same day) on 1 November 2023: 1.
+    The pool: 3. Were the carrier chosen across the pool, one council would have no denominator."""
+    def council(days):
+        return {"cla_episodes": [{"person_id": "1", "start_date": D(2023, 1, 1), "rne": "S", "legal_status": "C2",
+                                  "placement_type": "K2"}],
+                "missing_episodes": [{"person_id": "1", "missing_type": "M", "start_date": d, "end_date": d} for d in days]}
+    tables = {"A": council([D(2023, 10, 1), D(2024, 1, 1)]), "B": council([D(2023, 11, 1)])}
+    with Store(tmp_path / "pool.duckdb") as store:
+        sid, _ = store.write_councils((CouncilFolder(code, code, tmp_path), qualify(_loaded(t), code))
+                                      for code, t in tables.items())
+        rows = engine.compute(store, Config(), sid, [get("MI03")]).to_pylist()
+    got = {r["breakdown"]: (r["numerator"], r["denominator"]) for r in rows
+           if r["period_end"] == END and r["breakdown"] in ("all", "council=A", "council=B")}
+    assert got == {"all": (3.0, 1.0), "council=A": (2.0, 1.0), "council=B": (1.0, 1.0)}
+
+
 def test_a_failed_council_leaves_nothing(tmp_path):
     def councils():
         yield CouncilFolder("A", "A", tmp_path), qualify(_loaded(COUNCILS["A"]), "A")

@@ -47,21 +47,24 @@ def data_needed_from(ind: Indicator, d: dt.date) -> dt.date:
 
 
 def units(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: list[dt.date],
-          breakdowns: bool = False, allocated: ibis.Table | None = None, pooled: bool = False) -> ibis.Table:
+          breakdowns: bool = False, allocated: ibis.Table | None = None, pooled: bool = False,
+          per_council: bool = False) -> ibis.Table:
     """The indicator's unit rows (one per counted thing per period end): figures and lists come from
     these. With `breakdowns`, child-level units also carry the child breakdown columns; `pooled` (a
-    snapshot of several councils) adds each unit's council and leaves out team and worker."""
+    snapshot of several councils) adds each unit's council and leaves out team and worker.
+    `per_council` ranks within each council of a pooled snapshot (Indicator.by_council) and adds the
+    council, for the council rows of the indicators that rank."""
     params = {**ind.params, **config.params(ind.id)}
     unknown = set(config.params(ind.id)) - set(ind.params)
     if unknown:
         raise ValueError(f"{config.path or 'config'} [parameters.{ind.id}]: unknown parameter(s) {', '.join(sorted(unknown))}; "
                          f"{ind.id} takes {', '.join(ind.params) or 'none'}")
     tables = store.tables(snapshot_id)
-    ctx = Context(tables, ibis.memtable(periods_table(ends, ind.period)), calendar(store, config), params)
+    ctx = Context(tables, ibis.memtable(periods_table(ends, ind.period)), calendar(store, config), params, per_council)
     u = ind.build(ctx)
     if breakdowns and "person_id" in u.columns:
         u = with_child_breakdowns(u, tables, allocated, by_allocation=not pooled)
-    if breakdowns and pooled and ind.by_council:
+    if (breakdowns and pooled and ind.by_council) or per_council:
         u = with_council(u)
     return u
 
@@ -142,6 +145,9 @@ def compute(store: Store, config: Config, snapshot_id: int | None = None,
         u = store.materialise(units(ind, store, sid, config, ends, breakdowns=True, allocated=allocated, pooled=pooled),
                               "units")
         by_breakdown = all_figures(store, u, ends, breakdowns_of(ind, u))
+        if pooled and not ind.by_council:   # ranked within the figure: each council's ranked apart
+            apart = store.materialise(units(ind, store, sid, config, ends, pooled=True, per_council=True), "units")
+            by_breakdown[COUNCIL] = all_figures(store, apart, ends, (COUNCIL,))[COUNCIL]
         if any(r[COUNCIL] == NOT_RECORDED for r in by_breakdown.get(COUNCIL, [])):
             del by_breakdown[COUNCIL]   # units no council's (WF03/WF04 census rows): no council's figure beats a wrong one
         elif COUNCIL in by_breakdown:   # a council with nothing to count this month has 0, as the whole does

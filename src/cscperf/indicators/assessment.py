@@ -104,8 +104,8 @@ def as03(ctx: Context):
     # Durations first: one calendar lookup per assessment, not one per assessment and month end.
     done = ctx.busdays(done, "start_date", "authorised_date", "duration_wd")
     units = in_window(ctx.periods, done, "authorised_date")
-    order = ibis.window(group_by="period_end", order_by=["duration_wd", "assessment_id"])
-    whole = ibis.window(group_by="period_end")
+    order = ibis.window(group_by=ctx.groups(units), order_by=["duration_wd", "assessment_id"])
+    whole = ibis.window(group_by=ctx.groups(units))
     units = units.mutate(_rank=ibis.row_number().over(order), _n=_.assessment_id.count().over(whole))
     middle = (_._rank == (_._n - 1) // 2) | (_._rank == _._n // 2)
     # The child is kept as `child`, not person_id, so that the engine adds no child breakdowns: the median of a

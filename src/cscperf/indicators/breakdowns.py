@@ -12,8 +12,7 @@ from __future__ import annotations
 import ibis
 from ibis import _
 
-from cscperf.indicators.common import as_int, open_at
-from cscperf.model.tables import COUNCIL_SEP
+from cscperf.indicators.common import as_int, council_of, open_at
 
 CHILD_BREAKDOWNS = ("team", "worker", "age_band", "sex", "ethnicity_group", "disability")
 BY_ALLOCATION = ("team", "worker")   # left out when pooling councils: tens of thousands of values, each one council's
@@ -98,5 +97,4 @@ def with_council(units: ibis.Table) -> ibis.Table:
     if not ids:
         return units.mutate(**{COUNCIL: ibis.literal(NOT_RECORDED)})
     held = ids[0] if len(ids) == 1 else ibis.coalesce(*ids)
-    code = held.re_extract(f"^([^{COUNCIL_SEP}]+){COUNCIL_SEP}", 1).nullif("")
-    return units.mutate(**{COUNCIL: code.fill_null(NOT_RECORDED)})
+    return units.mutate(**{COUNCIL: council_of(held).fill_null(NOT_RECORDED)})

@@ -20,6 +20,7 @@ import ibis
 from ibis import _
 
 from cscperf.model.codes import SHORT_BREAK_LEGAL_STATUSES
+from cscperf.model.tables import COUNCIL_SEP
 
 
 @dataclass
@@ -29,9 +30,21 @@ class Context:
     periods: ibis.Table      # period_end, period_start, window_start (rolling 12 months), ytd_start
     calendar: ibis.Table     # d, is_working, wd
     params: dict
+    per_council: bool = False   # a pooled snapshot's councils computed each apart (Indicator.by_council)
 
     def busdays(self, table: ibis.Table, start: str, end: str, name: str) -> ibis.Table:
         return busdays(table, self.calendar, start, end, name)
+
+    def groups(self, table: ibis.Table, held_by: str = "person_id") -> list:
+        """What a ranking within one figure is partitioned by: the period end, and, when each council of
+        a pooled snapshot is computed apart, the council `held_by` belongs to."""
+        return [table.period_end] + ([council_of(table[held_by])] if self.per_council else [])
+
+
+def council_of(identifier: ibis.Value) -> ibis.Value:
+    """The council code an identifier of a pooled snapshot is qualified with ("A:123" -> "A"; model
+    COUNCIL_SEP), or null."""
+    return identifier.cast("string").re_extract(f"^([^{COUNCIL_SEP}]+){COUNCIL_SEP}", 1).nullif("")
 
 
 def day_before(date: ibis.Value) -> ibis.Value:

@@ -140,9 +140,9 @@ def mi03(ctx: Context):
     inc = _during_care(ctx, ctx.t["missing_episodes"].filter(_.missing_type == "M"))
     units = in_window(ctx.periods, inc, "start_date")
     per_child = ibis.window(group_by=["period_end", "person_id"])
-    carrier = ibis.window(group_by="period_end", order_by=["person_id", "start_date"])
     persons = ctx.t["persons"].select(_p_person=_.person_id, _p_dob=_.dob)
     units = units.left_join(persons, units.person_id == persons._p_person)
+    carrier = ibis.window(group_by=ctx.groups(units), order_by=["person_id", "start_date"])
     place = ibis.cases(*[(units.placement_type.isin(list(codes)), label) for label, codes in PLACEMENT_GROUPS],
                        else_=OTHER_PLACEMENT)
     units = units.mutate(

@@ -48,8 +48,9 @@ class Indicator:
     # A distribution ("contacts by source", "placement mix"): each breakdown value's figure is its
     # share of the whole (its numerator over the whole council's denominator), not a rate within it.
     shares: bool = False
-    # False where units are ranked across the whole period (a median's middle, the one unit carrying a
-    # count's 1): pooled, they are ranked across councils, so the pool's figure is right but no council's is.
+    # False where units are ranked within the whole figure (a median's middle, the one unit carrying a
+    # count's 1): pooled, they are ranked across councils, which is right for the pool but not for any
+    # council, so the engine computes each council apart as well (ranking by `Context.groups`).
     by_council: bool = True
 
     @property
