@@ -92,8 +92,9 @@ def figures(ind: Indicator, u: ibis.Table, ends: list[dt.date], breakdown: str |
 def all_figures(store: Store, u: ibis.Table, ends: list[dt.date], breakdowns: tuple[str, ...]) -> dict[str | None, list[dict]]:
     """`figures` for the whole and for every breakdown at once: one query (a union of group-bys)
     instead of one per breakdown. Keys: None for the whole, else the breakdown column."""
-    # Plain SQL over the materialised units, put into each engine's dialect by sqlglot: the same union
-    # built as an Ibis expression took a fifth of the catalogue's time to compile, afresh for every indicator.
+    # Plain SQL over the materialised units, put into each engine's dialect by sqlglot (`Store.query`):
+    # the same union as an Ibis expression was compiled afresh for every indicator (about 6% of the
+    # catalogue's time on a county, docs/benchmarks.md).
     table = u.get_name()
     sums = "SUM(num) AS numerator, SUM(den) AS denominator, COUNT(*) AS units"
     parts = [f"SELECT period_end, '' AS _dim, '' AS _val, {sums} FROM {table} GROUP BY period_end"]
