@@ -110,16 +110,16 @@ class DuckDBConnection(_Connection):
         """After a bulk load: nothing to do (DuckDB keeps its statistics as it writes)."""
 
 
-
 @functools.lru_cache(maxsize=512)
-def to_postgres(sql: str) -> str:
-    """A DuckDB-dialect statement (or several, `;`-separated) as PostgreSQL, placeholders as %s."""
+def transpile(sql: str, dialect: str) -> str:
+    """A DuckDB-dialect statement (or several, `;`-separated) in another engine's dialect
+    ("postgres": placeholders as %s; "spark")."""
     # Ibis adjusts sqlglot's dialects as it loads them: let it go first, or Ibis's own SQL changes
     # (MAKE_DATE came out as DATE_FROM_PARTS).
     import ibis.backends.sql.dialects  # noqa: F401
     import sqlglot
 
-    return ";\n".join(sqlglot.transpile(sql, read="duckdb", write="postgres"))
+    return ";\n".join(sqlglot.transpile(sql, read="duckdb", write=dialect))
 
 
 # PostgreSQL column types (by the names psycopg gives them) as Arrow types, for results read as Arrow.
@@ -145,7 +145,7 @@ class PostgresConnection(_Connection):
 
     def execute(self, sql: str, params: list | None = None):
         # Several statements go as one simple query (psycopg allows that only without parameters).
-        return self.raw.execute(to_postgres(sql), params or None)
+        return self.raw.execute(transpile(sql, "postgres"), params or None)
 
     def fetch_arrow(self, sql: str, params: list | None = None) -> pa.Table:
         cur = self.execute(sql, params)
@@ -185,7 +185,6 @@ class PostgresConnection(_Connection):
         (stack-notes G9)."""
         for t in tables:
             self.raw.execute(f'VACUUM ANALYZE "{t}"')
-
 
 
 def connect(engine: str, path: Path, read_only: bool = False):

@@ -83,10 +83,9 @@ class SparkCompute:
 
     def query(self, sql: str) -> pa.Table:
         """A DuckDB-dialect query, put into Spark SQL by sqlglot, as Arrow."""
-        import ibis.backends.sql.dialects  # noqa: F401  (Ibis adjusts sqlglot's dialects as it loads them)
-        import sqlglot
+        from cscperf.connections import transpile
 
-        return self.backend._session.sql(sqlglot.transpile(sql, read="duckdb", write="spark")[0]).toArrow()
+        return self.backend._session.sql(transpile(sql, "spark")).toArrow()
 
     def _register(self, name: str, df):
         old = self._views.get(name)

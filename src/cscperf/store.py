@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from cscperf.connections import DUCKDB, Unreachable, connect, is_postgres, is_spark, redacted
 from cscperf.model import TABLES
 from cscperf.sources.convert import SQL_TYPES
-from cscperf.connections import DUCKDB, Unreachable, connect, is_postgres, is_spark, redacted
 from cscperf.sources.load import Loaded
 
 SCHEMA_VERSION = 2
@@ -54,7 +54,6 @@ def _cell(value, arrow_type):
 
 class StoreError(RuntimeError):
     pass
-
 
 
 @dataclass

@@ -35,10 +35,10 @@ class Context:
     def busdays(self, table: ibis.Table, start: str, end: str, name: str) -> ibis.Table:
         return busdays(table, self.calendar, start, end, name)
 
-    def groups(self, table: ibis.Table, held_by: str = "person_id") -> list:
+    def groups(self, table: ibis.Table) -> list:
         """What a ranking within one figure is partitioned by: the period end, and, when each council of
-        a pooled snapshot is computed apart, the council `held_by` belongs to."""
-        return [table.period_end] + ([council_of(table[held_by])] if self.per_council else [])
+        a pooled snapshot is computed apart, the council of the unit's child."""
+        return [table.period_end] + ([council_of(table.person_id)] if self.per_council else [])
 
 
 def council_of(identifier: ibis.Value) -> ibis.Value:

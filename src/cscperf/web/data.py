@@ -478,20 +478,16 @@ class ChildRecords:
     once into an in-memory DuckDB sorted by child (so a lookup reads one block, and the store file is
     not held open between pages). About 2 MB for a county."""
 
-    QUERIES = {
-        "person": "SELECT person_id, sex, dob, ethnicity, disability FROM persons WHERE snapshot_id = ?",
-        "allocations": "SELECT person_id, team_id, professional_id, start_date, end_date FROM allocations WHERE snapshot_id = ?",
-        "visits": "SELECT person_id, visit_date, visit_type, seen, seen_alone, location FROM visits WHERE snapshot_id = ?",
-        "cp_plans": "SELECT person_id, start_date, end_date, initial_category, latest_category FROM cp_plans "
-                    "WHERE snapshot_id = ?",
-        "cla": "SELECT person_id, start_date, end_date, legal_status, placement_type FROM cla_episodes WHERE snapshot_id = ?",
-        "referrals": "SELECT person_id, referral_date, referral_source, primary_need, closure_date FROM referrals "
-                     "WHERE snapshot_id = ?",
+    # name -> (store table, columns shown, order on the page, how many of the latest to show)
+    SHOWN = {
+        "person": ("persons", "sex, dob, ethnicity, disability", "person_id", None),
+        "allocations": ("allocations", "team_id, professional_id, start_date, end_date",
+                        "start_date DESC, professional_id DESC", None),
+        "visits": ("visits", "visit_date, visit_type, seen, seen_alone, location", "visit_date DESC", 12),
+        "cp_plans": ("cp_plans", "start_date, end_date, initial_category, latest_category", "start_date DESC", None),
+        "cla": ("cla_episodes", "start_date, end_date, legal_status, placement_type", "start_date DESC", 12),
+        "referrals": ("referrals", "referral_date, referral_source, primary_need, closure_date", "referral_date DESC", 6),
     }
-    # name -> (order, how many of the latest to show)
-    SHOWN = {"person": ("person_id", None), "allocations": ("start_date DESC, professional_id DESC", None),
-             "visits": ("visit_date DESC", 12), "cp_plans": ("start_date DESC", None),
-             "cla": ("start_date DESC", 12), "referrals": ("referral_date DESC", 6)}
 
     def __init__(self, con):
         self._con = con
@@ -502,7 +498,8 @@ class ChildRecords:
         import duckdb
 
         con = duckdb.connect()
-        for name, sql in cls.QUERIES.items():
+        for name, (table, columns, _, _) in cls.SHOWN.items():
+            sql = f"SELECT person_id, {columns} FROM {table} WHERE snapshot_id = ?"
             con.register("incoming", store.con.fetch_arrow(sql, [snapshot_id]))
             con.execute(f"CREATE TABLE {name} AS SELECT * FROM incoming ORDER BY person_id")
             con.unregister("incoming")
@@ -511,15 +508,15 @@ class ChildRecords:
     def child(self, person_id: str) -> dict | None:
         found = {}
         with self._lock:                       # one DuckDB connection: one query at a time
-            for name, (order, limit) in self.SHOWN.items():
+            for name, (_, _, order, limit) in self.SHOWN.items():
                 rows = self._con.execute(f"SELECT * EXCLUDE (person_id) FROM {name} WHERE person_id = ? ORDER BY {order}"
                                          + (f" LIMIT {limit}" if limit else ""), [person_id]).fetchall()
-                if name == "person":
-                    if not rows:
-                        return None
-                    rows = [(person_id, *rows[0])]
-                found[name] = rows
-        found["person"] = found["person"][0]
+                if name != "person":
+                    found[name] = rows
+                elif rows:
+                    found[name] = (person_id, *rows[0])
+                else:
+                    return None
         return found
 
 
