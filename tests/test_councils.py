@@ -153,6 +153,37 @@ def test_a_count_carried_by_one_unit_is_each_councils_own(tmp_path):
     assert got == {"all": (3.0, 1.0), "council=A": (2.0, 1.0), "council=B": (1.0, 1.0)}
 
 
+def test_the_census_vacancy_rows_are_each_councils_own(tmp_path):
+    """WF03, WF04 and WF05 at Monday 30 September 2024. The census's council-level row (vacancies) has no
+    identifier to carry its council, so the row's council names it.
+    A: vacancies 1.0 FTE, agency 2.0 FTE (the census figure, so A's listed agency worker W2 is not added),
+    cover 0.5; one council social worker, 1.0 FTE. WF03 1 / (1 + 1); WF04 2 / (2 + 1); WF05 0.5 / 1.
+    B: vacancies 3.0, no census agency figure, cover 1.5; council social workers W1 and W2, 1.0 each, and
+    agency worker W3 at 0.5, counted because B's census gives no agency FTE (A's figure is not B's).
+    WF03 3 / (3 + 2); WF04 0.5 / (0.5 + 2); WF05 1.5 / 3. The pool adds numerators and denominators."""
+    end = D(2024, 9, 30)
+
+    def council(vacancies, agency_fte, cover, staff):
+        return {"vacancies": [{"census_date": end, "vacancies_fte": vacancies, "agency_fte": agency_fte,
+                               "agency_cover_fte": cover}],
+                "professionals": [{"professional_id": w, "role": "SW", "fte": fte, "agency": agency,
+                                   "start_date": D(2020, 1, 1)} for w, fte, agency in staff]}
+    tables = {"A": council(1.0, 2.0, 0.5, [("W1", 1.0, False), ("W2", 1.0, True)]),
+              "B": council(3.0, None, 1.5, [("W1", 1.0, False), ("W2", 1.0, False), ("W3", 0.5, True)])}
+    with Store(tmp_path / "pool.duckdb") as store:
+        sid, _ = store.write_councils(
+            (CouncilFolder(code, code, tmp_path),
+             qualify(Loaded({n: arrow_table(n, rows) for n, rows in t.items()}, [], [], {n: (FROM, end) for n in t}, end),
+                     code))
+            for code, t in tables.items())
+        rows = engine.compute(store, Config(), sid, [get("WF03"), get("WF04"), get("WF05")]).to_pylist()
+    got = {(r["indicator"], r["breakdown"]): (r["numerator"], r["denominator"]) for r in rows
+           if r["period_end"] == end and r["breakdown"] in ("all", "council=A", "council=B")}
+    assert got == {("WF03", "council=A"): (1.0, 2.0), ("WF03", "council=B"): (3.0, 5.0), ("WF03", "all"): (4.0, 7.0),
+                   ("WF04", "council=A"): (2.0, 3.0), ("WF04", "council=B"): (0.5, 2.5), ("WF04", "all"): (2.5, 5.5),
+                   ("WF05", "council=A"): (0.5, 1.0), ("WF05", "council=B"): (1.5, 3.0), ("WF05", "all"): (2.0, 4.0)}
+
+
 def test_a_failed_council_leaves_nothing(tmp_path):
     def councils():
         yield CouncilFolder("A", "A", tmp_path), qualify(_loaded(COUNCILS["A"]), "A")

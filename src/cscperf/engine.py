@@ -150,7 +150,7 @@ def compute(store: Store, config: Config, snapshot_id: int | None = None,
             apart = store.materialise(units(ind, store, sid, config, ends, pooled=True, per_council=True), "units")
             by_breakdown[COUNCIL] = all_figures(store, apart, ends, (COUNCIL,))[COUNCIL]
         if any(r[COUNCIL] == NOT_RECORDED for r in by_breakdown.get(COUNCIL, [])):
-            del by_breakdown[COUNCIL]   # units no council's (WF03/WF04 census rows): no council's figure beats a wrong one
+            del by_breakdown[COUNCIL]   # units no council's: no council's figure beats a wrong one
         elif COUNCIL in by_breakdown:   # a council with nothing to count this month has 0, as the whole does
             seen = {(r["period_end"], r[COUNCIL]) for r in by_breakdown[COUNCIL]}
             by_breakdown[COUNCIL] += [{"period_end": d, COUNCIL: code, "numerator": 0.0, "denominator": 0.0, "units": 0}

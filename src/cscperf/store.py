@@ -280,14 +280,17 @@ class Store:
         if snapshot_id not in self._tables:
             out = {}
             for t in TABLES:
+                # A table with no identifiers to qualify (vacancies) keeps its rows' council: in a snapshot of
+                # several councils it is the only way to tell whose row it is (null for one council).
+                keep = ("council",) if not t.identifiers else ()
                 if self._spark:   # handed over once per snapshot, as Arrow
-                    cols = ", ".join(f'"{c.name}"' for c in t.columns)
+                    cols = ", ".join(f'"{c}"' for c in (*(c.name for c in t.columns), *keep))
                     sql = f'SELECT {cols} FROM "{t.name}" WHERE snapshot_id = ?'
                     out[t.name] = self._spark.table(f"{t.name}__{snapshot_id}",
                                                     lambda sql=sql: self.con.fetch_arrow(sql, [snapshot_id]))
                     continue
                 tab = self.ibis().table(t.name)
-                out[t.name] = tab.filter(tab.snapshot_id == snapshot_id).drop("snapshot_id", "council")
+                out[t.name] = tab.filter(tab.snapshot_id == snapshot_id).drop("snapshot_id", *({"council"} - set(keep)))
             self._tables[snapshot_id] = out
         return self._tables[snapshot_id]
 

@@ -7,9 +7,10 @@ import datetime as dt
 import ibis
 from ibis import _
 
-from cscperf.indicators.common import Context, cla_episodes, day_before, open_at
+from cscperf.indicators.common import Context, cla_episodes, council_of, day_before, open_at
 from cscperf.indicators.spec import CONTEXT, DOWN, SNAPSHOT, WORKFORCE_YEAR, indicator
 from cscperf.model.codes import CASE_HOLDING_ROLES
+from cscperf.model.tables import COUNCIL_SEP
 
 
 @indicator(
@@ -105,7 +106,10 @@ def wf02(ctx: Context):
 
 
 def _vacancies_at(ctx: Context) -> ibis.Table:
+    """The census's council-level rows at each period end, with `_label`: its unit's id, qualified by the
+    row's council in a snapshot of several ("A:vacancies"), as every other identifier is."""
     vac = ctx.t["vacancies"]
+    vac = vac.mutate(_label=ibis.coalesce(vac.council.concat(COUNCIL_SEP), ibis.literal("")))
     return ctx.periods.join(vac, vac.census_date == ctx.periods.period_end)
 
 
@@ -128,8 +132,9 @@ def _la_in_post(ctx: Context, periods: ibis.Table) -> ibis.Table:
 )
 def wf03(ctx: Context):
     vac = _vacancies_at(ctx).filter(_.vacancies_fte.notnull())
-    vac_units = vac.select("period_end", professional_id=ibis.literal("vacancies"), team_id=ibis.null().cast("string"),
-                           unit_id=ibis.literal("vacancies"), num=_.vacancies_fte.cast("float64"),
+    label = vac._label.concat("vacancies")
+    vac_units = vac.select("period_end", professional_id=label, team_id=ibis.null().cast("string"),
+                           unit_id=label, num=_.vacancies_fte.cast("float64"),
                            den=_.vacancies_fte.cast("float64"))
     staff = _la_in_post(ctx, vac)
     staff = staff.select("period_end", "professional_id", "team_id", unit_id=_.professional_id, num=ibis.literal(0.0),
@@ -150,15 +155,18 @@ def wf03(ctx: Context):
 )
 def wf04(ctx: Context):
     vac = _vacancies_at(ctx).filter(_.agency_fte.notnull())
-    vac_units = vac.select("period_end", professional_id=ibis.literal("agency (census)"),
-                           team_id=ibis.null().cast("string"), unit_id=ibis.literal("agency (census)"),
+    label = vac._label.concat("agency (census)")
+    vac_units = vac.select("period_end", professional_id=label,
+                           team_id=ibis.null().cast("string"), unit_id=label,
                            num=_.agency_fte.cast("float64"), den=_.agency_fte.cast("float64"))
     agency = _social_workers(ctx, agency=True)
     p = ctx.periods
     agency = p.join(agency, _in_post_at(agency, p.period_end))
     agency = _with_fte(ctx, agency, "period_end", "fte_at_d")
-    counted = vac.select(_v_end=_.period_end)
-    agency = agency.anti_join(counted, agency.period_end == counted._v_end)
+    # Where a council's census gives its agency FTE, its listed agency workers are not counted again.
+    counted = vac.select(_v_end=_.period_end, _v_council=_.council.fill_null(""))
+    agency = agency.anti_join(counted, (agency.period_end == counted._v_end)
+                              & (council_of(agency.professional_id).fill_null("") == counted._v_council))
     agency = agency.select("period_end", "professional_id", "team_id", unit_id=_.professional_id,
                            num=_.fte_at_d.cast("float64"), den=_.fte_at_d.cast("float64"))
     staff = _la_in_post(ctx, ctx.periods)
@@ -178,7 +186,7 @@ def wf04(ctx: Context):
 )
 def wf05(ctx: Context):
     vac = _vacancies_at(ctx).filter(_.agency_cover_fte.notnull() & _.vacancies_fte.notnull())
-    return vac.select("period_end", "census_date", unit_id=ibis.literal("vacancies"),
+    return vac.select("period_end", "census_date", unit_id=vac._label.concat("vacancies"),
                       num=_.agency_cover_fte.cast("float64"), den=_.vacancies_fte.cast("float64"))
 
 
