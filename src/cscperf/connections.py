@@ -90,6 +90,10 @@ class DuckDBConnection(_Connection):
     def fetch_arrow(self, sql: str, params: list | None = None) -> pa.Table:
         return self.raw.sql(sql, params=params or []).to_arrow_table()
 
+    def run_native(self, sql: str) -> None:
+        """A statement already in DuckDB's dialect (compiled by Ibis for this engine)."""
+        self.raw.execute(sql)
+
     def insert_arrow(self, table: str, data: pa.Table, constants: dict | None = None) -> None:
         """Append an Arrow table's rows (its columns by name), with `constants` as further columns."""
         constants = constants or {}
@@ -146,6 +150,10 @@ class PostgresConnection(_Connection):
     def execute(self, sql: str, params: list | None = None):
         # Several statements go as one simple query (psycopg allows that only without parameters).
         return self.raw.execute(transpile(sql, "postgres"), params or None)
+
+    def run_native(self, sql: str) -> None:
+        """A statement already in PostgreSQL's dialect (compiled by Ibis for this engine): not transpiled."""
+        self.raw.execute(sql)
 
     def fetch_arrow(self, sql: str, params: list | None = None) -> pa.Table:
         cur = self.execute(sql, params)

@@ -10,7 +10,7 @@ import ibis
 import pyarrow as pa
 from ibis import _
 
-from cscperf import workdays
+from cscperf import compiled, workdays
 from cscperf.config import Config, population_for
 from cscperf.indicators import catalogue, catalogue_version
 from cscperf.indicators.breakdowns import (BY_ALLOCATION, CHILD_BREAKDOWNS, COUNCIL, NOT_RECORDED, allocated_at,
@@ -53,15 +53,50 @@ def units(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: 
     these. With `breakdowns`, child-level units also carry the child breakdown columns; `pooled` (a
     snapshot of several councils) adds each unit's council and leaves out team and worker.
     `per_council` ranks within each council of a pooled snapshot (Indicator.by_council) and adds the
-    council, for the council rows of the indicators that rank."""
-    params = {**ind.params, **config.params(ind.id)}
+    council, for the council rows of the indicators that rank.
+
+    On DuckDB and PostgreSQL the units are SQL compiled once (cscperf.compiled) and run over this
+    snapshot's rows and these period ends; on Spark, the Ibis expression over Spark's tables."""
+    params = indicator_params(ind, config)
+    cal = calendar(store, config)
+    periods = periods_table(ends, ind.period)
+    tables = store.tables(snapshot_id)
+    options = dict(breakdowns=breakdowns, pooled=pooled, per_council=per_council)
+    if not store.compiles:
+        return build_units(ind, tables, ibis.memtable(periods), cal, params, allocated=allocated, **options)
+
+    def build() -> ibis.Table:
+        stand_in = compiled.placeholder
+        return build_units(ind, {n: stand_in(n, t.schema()) for n, t in tables.items()},
+                           stand_in("periods", ibis.Schema.from_pyarrow(periods.schema)), stand_in("calendar", cal.schema()),
+                           params, allocated=None if allocated is None else stand_in("allocated", allocated.schema()),
+                           **options)
+    text = compiled.sql(store, compiled.key(catalogue=catalogue_version(), indicator=ind.id, params=params,
+                                            engine=store.dialect, allocated=allocated is not None, **options), build)
+    relations = {**store.snapshot_views(snapshot_id), "calendar": cal.op().name}
+    relations["periods"] = f"_periods_{compiled.digest(ind.period, ends)}"
+    store.relation(relations["periods"], compiled.dates_sql(periods), table=True)
+    if allocated is not None:
+        relations["allocated"] = allocated.op().name
+    text = compiled.bind(text, relations)
+    view = f"_units_{compiled.digest(text)}"
+    store.relation(view, text)
+    return store.ibis().table(view)
+
+
+def indicator_params(ind: Indicator, config: Config) -> dict:
+    """The indicator's parameters: its defaults, with the config's settings over them."""
     unknown = set(config.params(ind.id)) - set(ind.params)
     if unknown:
         raise ValueError(f"{config.path or 'config'} [parameters.{ind.id}]: unknown parameter(s) {', '.join(sorted(unknown))}; "
                          f"{ind.id} takes {', '.join(ind.params) or 'none'}")
-    tables = store.tables(snapshot_id)
-    ctx = Context(tables, ibis.memtable(periods_table(ends, ind.period)), calendar(store, config), params, per_council)
-    u = ind.build(ctx)
+    return {**ind.params, **config.params(ind.id)}
+
+
+def build_units(ind: Indicator, tables: dict, periods: ibis.Table, cal: ibis.Table, params: dict, breakdowns: bool,
+                allocated: ibis.Table | None, pooled: bool, per_council: bool) -> ibis.Table:
+    """The Ibis expression of `units` over the given relations."""
+    u = ind.build(Context(tables, periods, cal, params, per_council))
     if breakdowns and "person_id" in u.columns:
         u = with_child_breakdowns(u, tables, allocated, by_allocation=not pooled)
     if (breakdowns and pooled and ind.by_council) or per_council:

@@ -41,10 +41,19 @@ CREATE TABLE IF NOT EXISTS problems (
     snapshot_id INTEGER, file VARCHAR, "row" BIGINT, "column" VARCHAR, value VARCHAR, rule VARCHAR,
     message VARCHAR, severity VARCHAR, "count" BIGINT DEFAULT 1);
 ALTER TABLE problems ADD COLUMN IF NOT EXISTS "count" BIGINT DEFAULT 1;
+CREATE TABLE IF NOT EXISTS compiled_sql (key VARCHAR PRIMARY KEY, sql VARCHAR, created_at TIMESTAMP);
 CREATE TABLE IF NOT EXISTS results (
     indicator VARCHAR, period_end DATE, breakdown VARCHAR, numerator DOUBLE, denominator DOUBLE,
     value DOUBLE, units BIGINT, snapshot INTEGER, catalogue_version VARCHAR, computed_at TIMESTAMP);
 """
+
+
+def _snapshot_columns(t, quoted: bool = True):
+    """The columns a snapshot's rows show indicators: the canonical ones, and, for a table with no
+    identifiers to qualify (vacancies), the row's council, which in a snapshot of several councils is
+    the only way to tell whose row it is (null for one council)."""
+    names = [c.name for c in t.columns] + (["council"] if not t.identifiers else [])
+    return ", ".join(f'"{n}"' for n in names) if quoted else names
 
 
 def _cell(value, arrow_type):
@@ -86,6 +95,7 @@ class Store:
             self.con = connect(engine, self.path, read_only)
         except Unreachable as e:
             raise StoreError(str(e)) from None
+        self.read_only = read_only
         self._spark = None
         if is_spark(engine):
             from cscperf.spark import SparkCompute
@@ -94,6 +104,7 @@ class Store:
         if not read_only:
             self._ensure_schema()
         self._tables: dict[int, dict] = {}
+        self._made: set[str] = set()   # temporary views and tables made on this connection (`relation`)
 
     @classmethod
     def of(cls, config, read_only: bool = False) -> "Store":
@@ -280,19 +291,56 @@ class Store:
         if snapshot_id not in self._tables:
             out = {}
             for t in TABLES:
-                # A table with no identifiers to qualify (vacancies) keeps its rows' council: in a snapshot of
-                # several councils it is the only way to tell whose row it is (null for one council).
-                keep = ("council",) if not t.identifiers else ()
                 if self._spark:   # handed over once per snapshot, as Arrow
-                    cols = ", ".join(f'"{c}"' for c in (*(c.name for c in t.columns), *keep))
-                    sql = f'SELECT {cols} FROM "{t.name}" WHERE snapshot_id = ?'
+                    sql = f'SELECT {_snapshot_columns(t)} FROM "{t.name}" WHERE snapshot_id = ?'
                     out[t.name] = self._spark.table(f"{t.name}__{snapshot_id}",
                                                     lambda sql=sql: self.con.fetch_arrow(sql, [snapshot_id]))
                     continue
                 tab = self.ibis().table(t.name)
-                out[t.name] = tab.filter(tab.snapshot_id == snapshot_id).drop("snapshot_id", *({"council"} - set(keep)))
+                out[t.name] = tab.filter(tab.snapshot_id == snapshot_id).select(*_snapshot_columns(t, quoted=False))
             self._tables[snapshot_id] = out
         return self._tables[snapshot_id]
+
+    # ---- compiled SQL (cscperf.compiled) -----------------------------------------------------------------
+
+    @property
+    def compiles(self) -> bool:
+        """Whether indicators run as SQL compiled once (DuckDB, PostgreSQL), not as Ibis expressions (Spark)."""
+        return self._spark is None
+
+    @property
+    def dialect(self) -> str:
+        return self.con.ibis_backend
+
+    def snapshot_views(self, snapshot_id: int) -> dict[str, str]:
+        """{canonical table: a temporary view of this connection holding the snapshot's rows}, the columns
+        of `tables`."""
+        views = {}
+        for t in TABLES:
+            views[t.name] = name = f"_snap{snapshot_id}_{t.name}"
+            self.relation(name, f'SELECT {_snapshot_columns(t)} FROM "{t.name}" WHERE snapshot_id = {int(snapshot_id)}')
+        return views
+
+    def relation(self, name: str, sql: str, table: bool = False) -> None:
+        """A temporary view (or table) of this connection made from a query in the engine's own dialect,
+        once: the name must say what it holds."""
+        if name not in self._made:
+            kind = "TABLE" if table else "VIEW"
+            self.con.run_native(f'DROP {kind} IF EXISTS "{name}"')
+            self.con.run_native(f'CREATE TEMPORARY {kind} "{name}" AS {sql}')
+            self._made.add(name)
+
+    def compiled(self, key: str) -> str | None:
+        """SQL compiled earlier for this key (by any run on this store), or None."""
+        if not self.has_table("compiled_sql"):   # a store written by an earlier cscperf, opened read-only
+            return None
+        found = self._one("SELECT sql FROM compiled_sql WHERE key = ?", [key])
+        return found[0] if found else None
+
+    def keep_compiled(self, key: str, sql: str) -> None:
+        """Keep compiled SQL for later runs (not on a store opened read-only: those keep it in memory)."""
+        if not self.read_only:
+            self.con.execute("INSERT INTO compiled_sql VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [key, sql, dt.datetime.now()])
 
     def has_table(self, name: str) -> bool:
         return self._one("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name])[0] > 0

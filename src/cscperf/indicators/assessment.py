@@ -78,9 +78,11 @@ def _referral_date(ctx: Context, assessments: ibis.Table) -> ibis.Table:
 )
 def as02b(ctx: Context):
     p = ctx.params
-    units = _referral_date(ctx, _authorised(ctx))
-    units = units.filter(_.referral_date.notnull() & (_.referral_date <= _.authorised_date))
-    units = ctx.busdays(units, "referral_date", "authorised_date", "duration_wd")
+    # Referral and duration first, once per assessment, then the windows: not once per assessment and month end.
+    done = _referral_date(ctx, ctx.t["assessments"].filter(_.authorised_date.notnull()))
+    done = done.filter(_.referral_date.notnull() & (_.referral_date <= _.authorised_date))
+    done = ctx.busdays(done, "referral_date", "authorised_date", "duration_wd")
+    units = in_window(ctx.periods, done, "authorised_date")
     limit = p["limit"] - (1 if p["d2i_offset"] else 0)
     return units.mutate(unit_id=_.assessment_id, num=flag(_.duration_wd <= limit), den=1.0)
 

@@ -1,0 +1,101 @@
+"""Indicators' SQL compiled once (cscperf.compiled): kept by everything it depends on, bound to the right
+snapshot and month ends, and read back by a later run without compiling again.
+
+The case: CP07 at Sunday 31 March 2024. Child 1 has been on a plan since 8 January and was seen on Monday
+25 March. Working days from the visit to the month end, [25 March, 31 March): 25, 26, 27 and 28 March (Good
+Friday 29 March is a bank holiday, then the weekend) = 4. Visited within a window of 4 working days: yes;
+within 3: no."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cscperf import compiled, engine
+from cscperf.config import Config
+from cscperf.indicators import get
+from cscperf.periods import ROLLING_12, periods_table
+from cscperf.sources.load import Loaded
+from cscperf.store import Store
+from helpers import arrow_table, store_with
+
+D = dt.date
+END = D(2024, 3, 31)
+PLAN = {"cp_plan_id": "P1", "person_id": "1", "start_date": D(2024, 1, 8)}
+SEEN_25_MARCH = {"cp_plans": [PLAN],
+                 "visits": [{"visit_id": "V1", "person_id": "1", "visit_type": "CP", "visit_date": D(2024, 3, 25),
+                             "seen": True}]}
+
+
+def cp07(store: Store, sid: int | None = None, window: int | None = None) -> tuple[float, float]:
+    config = Config(parameters={"CP07": {"window": window}} if window else {})
+    rows = engine.compute(store, config, sid, [get("CP07")]).to_pylist()
+    return next((r["numerator"], r["denominator"]) for r in rows if r["period_end"] == END and r["breakdown"] == "all")
+
+
+def test_a_parameter_is_part_of_what_is_kept(tmp_path):
+    store, _ = store_with(tmp_path / "s.duckdb", SEEN_25_MARCH, END, D(2023, 1, 1))
+    with store:
+        assert cp07(store, window=4) == (1.0, 1.0)
+        assert cp07(store, window=3) == (0.0, 1.0)
+        assert cp07(store, window=4) == (1.0, 1.0)
+        kept = store.con.execute("SELECT count(*) FROM compiled_sql").fetchall()[0][0]
+    assert kept == 2   # one text per window, not one per run
+
+
+def test_a_later_run_reads_the_kept_sql_without_compiling(tmp_path, monkeypatch):
+    path = tmp_path / "s.duckdb"
+    store, sid = store_with(path, SEEN_25_MARCH, END, D(2023, 1, 1))
+    with store:
+        assert cp07(store) == (1.0, 1.0)
+        kept = store.con.execute("SELECT count(*) FROM compiled_sql").fetchall()[0][0]
+    to_sql = compiled.ibis.to_sql
+    blocked = [True]
+
+    def compile_unless_blocked(*args, **kwargs):
+        if blocked[0]:
+            raise AssertionError("compiled again")
+        return to_sql(*args, **kwargs)
+    monkeypatch.setattr(compiled.ibis, "to_sql", compile_unless_blocked)
+    monkeypatch.setattr(compiled, "_kept", {})   # a new process: nothing in memory
+    with Store(path) as store:
+        assert cp07(store) == (1.0, 1.0)
+    # A read-only store (the dashboard's) reads what compute kept: the same units, so the same text.
+    monkeypatch.setattr(compiled, "_kept", {})
+    with Store(path, read_only=True) as store:
+        table = engine.child_list(get("CP07"), store, Config(), END, which=engine.EVERYONE)
+        assert table.column("person_id").to_pylist() == ["1"]
+        # Units never compiled before (no breakdowns) are compiled, and kept in memory only.
+        blocked[0] = False
+        units = engine.units(get("CP07"), store, sid, Config(), [END]).to_pyarrow()
+        assert units.column("num").to_pylist() == [1.0]
+        assert store.con.execute("SELECT count(*) FROM compiled_sql").fetchall()[0][0] == kept
+
+
+def test_each_snapshot_on_one_connection_gets_its_own_rows(tmp_path):
+    """Snapshot 1: seen on 25 March (1 of 1). Snapshot 2, a later load: the visit was recorded in error and
+    is gone, and a second child is on a plan, seen on Wednesday 27 March (2 working days): 1 of 2."""
+    store, first = store_with(tmp_path / "s.duckdb", SEEN_25_MARCH, END, D(2023, 1, 1))
+    second_rows = {"cp_plans": [PLAN, {**PLAN, "cp_plan_id": "P2", "person_id": "2"}],
+                   "visits": [{"visit_id": "V2", "person_id": "2", "visit_type": "CP", "visit_date": D(2024, 3, 27),
+                               "seen": True}]}
+    arrow = {name: arrow_table(name, rows) for name, rows in second_rows.items()}
+    with store:
+        second = store.write_snapshot(Loaded(arrow, [], [], {n: (D(2023, 1, 1), END) for n in arrow}, END))
+        assert cp07(store, first) == (1.0, 1.0)
+        assert cp07(store, second) == (1.0, 2.0)
+        assert cp07(store, first) == (1.0, 1.0)
+
+
+def test_a_placeholder_left_unbound_is_named():
+    with pytest.raises(RuntimeError, match="periods"):
+        compiled.bind('SELECT * FROM "cscperf__visits" JOIN "cscperf__periods"', {"visits": "_snap1_visits"})
+    assert compiled.bind('SELECT * FROM "cscperf__visits"', {"visits": "v"}) == 'SELECT * FROM "v"'
+
+
+def test_period_ends_become_sql_both_engines_read():
+    text = compiled.dates_sql(periods_table([END], ROLLING_12))
+    assert text == ("SELECT CAST('2024-03-31' AS DATE) AS \"period_end\", CAST('2023-04-01' AS DATE) AS \"period_start\", "
+                    "CAST('2023-04-01' AS DATE) AS \"window_start\", CAST('2023-04-01' AS DATE) AS \"ytd_start\"")
+    assert compiled.dates_sql(periods_table([], ROLLING_12)).endswith("WHERE 1 = 0")
