@@ -71,8 +71,10 @@ def units(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: 
                            stand_in("periods", ibis.Schema.from_pyarrow(periods.schema)), stand_in("calendar", cal.schema()),
                            params, allocated=None if allocated is None else stand_in("allocated", allocated.schema()),
                            **options)
-    text = compiled.sql(store, compiled.key(catalogue=catalogue_version(), indicator=ind.id, params=params,
-                                            engine=store.dialect, allocated=allocated is not None, **options), build)
+    name = compiled.key(catalogue=catalogue_version(), indicator=ind.id, params=params, engine=store.dialect,
+                        build=f"{ind.build.__module__}.{ind.build.__qualname__}", by_council=ind.by_council,
+                        allocated=allocated is not None, **options)
+    text = compiled.sql(store, name, build)
     relations = {**store.snapshot_views(snapshot_id), "calendar": cal.op().name}
     relations["periods"] = f"_periods_{compiled.digest(ind.period, ends)}"
     store.relation(relations["periods"], compiled.dates_sql(periods), table=True)
