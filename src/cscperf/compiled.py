@@ -54,10 +54,11 @@ def key(**parts) -> str:
 
 
 def sql(store, name: str, build: Callable[[], ibis.Table]) -> str:
-    """The text kept under `name` (a `key`), else `build()` compiled for the store's engine and kept."""
-    found = _kept.get(name) or store.compiled(name)
+    """The text kept under `name` (a `key`) in the store, else in this process, else `build()` compiled for
+    the store's engine; kept in the store either way, for its later runs."""
+    found = store.compiled(name)
     if found is None:
-        found = ibis.to_sql(build(), dialect=store.dialect)
+        found = _kept.get(name) or ibis.to_sql(build(), dialect=store.dialect)
         store.keep_compiled(name, found)
     _kept[name] = found
     return found
