@@ -373,3 +373,20 @@ def test_cms_extract_columns_are_model_columns():
     for table, columns in COLUMNS.items():
         assert set(columns) <= set(BY_NAME[table].names), table
         assert {c.name for c in BY_NAME[table].columns if c.required} <= set(columns), table
+
+
+def test_care_ending_early_lasts_at_least_a_day():
+    """An exponential draw of under one day once ended a period of care on the day it began, with no legal
+    status to give its episode (council 446 of `cscperf bench --size national`). A child who comes into
+    care on Monday 3 June 2024 and leaves home at once leaves on Tuesday 4 June."""
+    from cscperf.synth.council import Council, Child
+
+    class Instant:
+        def expovariate(self, rate):
+            return 0.4
+
+    council = Council(1, 0.05, D(2019, 4, 1), D(2025, 3, 31), "999")
+    child = Child.__new__(Child)
+    child.dob = D(2010, 1, 1).toordinal()
+    end, rec = council._long_term_exit(child, D(2024, 6, 3).toordinal(), Instant(), sgo=False)
+    assert (dt.date.fromordinal(end), rec) == (D(2024, 6, 4), "E4A")

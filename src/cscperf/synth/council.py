@@ -445,8 +445,9 @@ class Council:
 
     def _long_term_exit(self, c: Child, start: int, rng, sgo: bool) -> tuple[int | None, str | None]:
         """Leaving long-term care before 18: home (~4% a year) or a later special guardianship order."""
-        t_home = start + int(rng.expovariate(0.045 / 365))
-        t_sgo = start + int(rng.expovariate(0.05 / 365)) if sgo else 10**9
+        # At least a day in care: a draw under one day would end care on the day it began (seen at national size).
+        t_home = start + max(1, int(rng.expovariate(0.045 / 365)))
+        t_sgo = start + max(1, int(rng.expovariate(0.05 / 365))) if sgo else 10**9
         t = min(t_home, t_sgo)
         if t >= add_years(c.dob, 18):
             return None, None
