@@ -248,9 +248,9 @@ def _error_pages(app: FastAPI) -> None:
 
 def warm_up(app: FastAPI) -> None:
     """Read the store and compute what the meeting's months (this month and the two before) show
-    most: scorecards, the exception list, each indicator's page and the units behind it, so the
-    first people in do not wait for them. Units (the query engine, in this process) and pages
-    (mostly charts, drawn in their own process) are made side by side."""
+    most: scorecards, the exception list, the child records, each indicator's page and the units
+    behind it, so the first people in do not wait for them. Units (the query engine, in this process)
+    and pages (mostly charts, drawn in their own process) are made side by side."""
     from concurrent.futures import ThreadPoolExecutor
 
     from cscperf.indicators import catalogue
@@ -271,6 +271,7 @@ def warm_up(app: FastAPI) -> None:
             for role in ("analyst", "member"):
                 pages.scorecard(data, Principal("warm-up", role), there)
         data.due(at.snap, at.extract_date)
+        data.child_records(at.snap)
         shown = [ind.id for ind in catalogue() if data.results(at.snap).at(ind.id, at.month)]
 
         def units():

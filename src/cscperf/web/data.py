@@ -466,11 +466,14 @@ class DashboardData:
 
     def child(self, snap: SnapshotView, person_id: str) -> dict | None:
         """What the child page shows of one child in one snapshot. Each view is audited, so the page
-        is not kept; the records it reads are (`ChildRecords`), so a view reads memory, not the file."""
+        is not kept; the records it reads are (`child_records`), so a view reads memory, not the file."""
+        return self.child_records(snap).child(person_id)
+
+    def child_records(self, snap: SnapshotView) -> "ChildRecords":
         def make():
             with self.read() as store:
                 return ChildRecords.of(store, snap.id)
-        return self.memo.get(("child records", snap.key), make).child(person_id)
+        return self.memo.get(("child records", snap.key), make)
 
 
 class ChildRecords:
