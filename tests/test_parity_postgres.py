@@ -69,3 +69,18 @@ def test_the_config_names_the_engine(tmp_path):
     f.write_text('[store]\nengine = "oracle"\n', encoding="utf-8")
     with pytest.raises(config_mod.ConfigError, match="engine 'oracle': expected"):
         config_mod.load(f)
+
+
+def test_the_config_caps_duckdbs_memory(tmp_path):
+    from cscperf import config as config_mod
+    from cscperf.store import Store
+
+    f = tmp_path / "cscperf.toml"
+    f.write_text('[store]\nmemory_limit = "512MB"\n', encoding="utf-8")
+    cfg = config_mod.load(f)
+    with Store.of(cfg) as store:   # DuckDB reports the cap in MiB: 512 MB = 488.2 MiB
+        assert store.con.execute("SELECT current_setting('memory_limit')").fetchall() == [("488.2 MiB",)]
+    assert config_mod.Config().memory_limit == ""
+    f.write_text('[store]\nmemory_limit = "lots"\n', encoding="utf-8")
+    with pytest.raises(config_mod.ConfigError, match=r"memory_limit: 'lots'; expected an amount such as \"6GB\""):
+        config_mod.load(f)

@@ -8,6 +8,7 @@ parameters and a closures file for the working-day calendar. Paths are relative 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,8 @@ DEFAULT_FILE = "cscperf.toml"
 class ConfigError(ValueError):
     pass
 
+
+MEMORY = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)   # DuckDB's memory_limit
 
 @dataclass(frozen=True)
 class Target:
@@ -32,6 +35,7 @@ class Config:
     council_code: str = ""
     store: Path = Path("cscperf.duckdb")
     engine: str = "duckdb"              # or a postgresql:// URL, or spark / a Spark master URL (docs/engines.md)
+    memory_limit: str = ""              # DuckDB's memory_limit, e.g. "6GB" (default: DuckDB's, 80% of RAM)
     baseline: dt.date | None = None          # a month end
     population: dict[int, int] = field(default_factory=dict)   # mid-year -> children aged 0-17
     population_source: str = ""
@@ -134,6 +138,9 @@ def load(path: str | Path | None = None) -> Config:
 
     if problem := check_engine(cfg.engine):
         raise ConfigError(f"{path} [store] {problem}")
+    cfg.memory_limit = str(raw.get("store", {}).get("memory_limit", "")).strip()
+    if cfg.memory_limit and not MEMORY.fullmatch(cfg.memory_limit):
+        raise ConfigError(f"{path} [store] memory_limit: {cfg.memory_limit!r}; expected an amount such as \"6GB\" or \"512MB\"")
     report = raw.get("report", {})
     if "baseline" in report:
         cfg.baseline = parse_month(report["baseline"], f"{path} [report] baseline")

@@ -79,10 +79,11 @@ class DuckDBConnection(_Connection):
 
     ibis_backend = "duckdb"
 
-    def __init__(self, path: Path, read_only: bool = False):
+    def __init__(self, path: Path, read_only: bool = False, memory_limit: str = ""):
         import duckdb
 
-        self.raw = duckdb.connect(str(path), read_only=read_only)
+        self.raw = duckdb.connect(str(path), read_only=read_only,
+                                  config={"memory_limit": memory_limit} if memory_limit else {})
 
     def execute(self, sql: str, params: list | None = None):
         return self.raw.execute(sql, params or [])
@@ -195,9 +196,10 @@ class PostgresConnection(_Connection):
             self.raw.execute(f'VACUUM ANALYZE "{t}"')
 
 
-def connect(engine: str, path: Path, read_only: bool = False):
+def connect(engine: str, path: Path, read_only: bool = False, memory_limit: str = ""):
     """The store's connection: PostgreSQL for a postgresql:// engine, else the DuckDB file at path
-    (Spark computes from the DuckDB store: cscperf.spark)."""
+    (Spark computes from the DuckDB store: cscperf.spark). `memory_limit` is DuckDB's ("6GB"); a
+    PostgreSQL server's memory is its administrator's to set."""
     if is_postgres(engine):
         return PostgresConnection(engine)
-    return DuckDBConnection(path, read_only)
+    return DuckDBConnection(path, read_only, memory_limit)

@@ -80,9 +80,10 @@ class Snapshot:
 
 class Store:
     """`engine` (config [store] engine): "duckdb" for the file at `path`, a postgresql:// URL for a
-    PostgreSQL database, or "spark"/a Spark master URL to compute on Spark from the DuckDB file."""
+    PostgreSQL database, or "spark"/a Spark master URL to compute on Spark from the DuckDB file.
+    `memory_limit` caps DuckDB's memory (beyond it, DuckDB spills to disk beside the file)."""
 
-    def __init__(self, path: str | Path, read_only: bool = False, engine: str = DUCKDB):
+    def __init__(self, path: str | Path, read_only: bool = False, engine: str = DUCKDB, memory_limit: str = ""):
         self.engine = engine
         if is_postgres(engine):
             self.path = redacted(engine)   # what messages call the store
@@ -92,7 +93,7 @@ class Store:
                 raise StoreError(f"{self.path}: no store here yet; load data first with `cscperf load FILES...`")
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.con = connect(engine, self.path, read_only)
+            self.con = connect(engine, self.path, read_only, memory_limit)
         except Unreachable as e:
             raise StoreError(str(e)) from None
         self.read_only = read_only
@@ -109,7 +110,7 @@ class Store:
     @classmethod
     def of(cls, config, read_only: bool = False) -> "Store":
         """The store a config names (its path and engine)."""
-        return cls(config.store, read_only=read_only, engine=config.engine)
+        return cls(config.store, read_only=read_only, engine=config.engine, memory_limit=config.memory_limit)
 
     def _one(self, sql: str, params: list | None = None):
         """The first row of a query, or None. (DuckDB 2.0 keeps a result open after fetchone(),
