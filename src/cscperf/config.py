@@ -22,6 +22,7 @@ class ConfigError(ValueError):
 
 MEMORY = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)   # DuckDB's memory_limit
 
+
 @dataclass(frozen=True)
 class Target:
     value: float

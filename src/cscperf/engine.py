@@ -60,14 +60,14 @@ def units(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: 
     params = indicator_params(ind, config)
     cal = calendar(store, config)
     periods = periods_table(ends, ind.period)
-    tables = store.tables(snapshot_id)
     options = dict(breakdowns=breakdowns, pooled=pooled, per_council=per_council)
     if not store.compiles:
-        return build_units(ind, tables, ibis.memtable(periods), cal, params, allocated=allocated, **options)
+        return build_units(ind, store.tables(snapshot_id), ibis.memtable(periods), cal, params, allocated=allocated,
+                           **options)
 
-    def build() -> ibis.Table:
+    def build() -> ibis.Table:   # only when no text is kept: the tables' schemas cost a query each
         stand_in = compiled.placeholder
-        return build_units(ind, {n: stand_in(n, t.schema()) for n, t in tables.items()},
+        return build_units(ind, {n: stand_in(n, t.schema()) for n, t in store.tables(snapshot_id).items()},
                            stand_in("periods", ibis.Schema.from_pyarrow(periods.schema)), stand_in("calendar", cal.schema()),
                            params, allocated=None if allocated is None else stand_in("allocated", allocated.schema()),
                            **options)
