@@ -49,4 +49,10 @@ def test_golden(ind_id, index, case, tmp_path):
         if "units" in e:
             mine = {str(r["unit_id"]): r["num"] for r in unit_rows if r["period_end"] == d}
             assert mine == pytest.approx({str(k): v for k, v in e["units"].items()}), f"{case['name']}: {d}"
+    if ind.by_month:   # as `compute` works it out: each month once, the months of a period added up
+        for r in engine.whole(ind, store, sid, config, ends):
+            want = next(e for e in case["expect"] if e["period_end"] == r["period_end"])
+            row = engine.result_row(ind, r, None, engine.Populations(config), sid, "test")
+            assert (row["numerator"], row["denominator"]) == pytest.approx((want["numerator"], want["denominator"])), \
+                f"{case['name']}: {r['period_end']}, by month"
     store.close()

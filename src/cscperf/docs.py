@@ -116,6 +116,9 @@ def indicators_page() -> str:
                   f"* **Denominator:** {ind.denominator}.",
                   f"* **Reads:** {', '.join(ind.sources)}.",
                   f"* **Source of the rule:** {ind.reference}."]
+        if ind.by_month:
+            lines.append("* **Added up by month:** the figure for a period is the sum of its months' figures; the breakdowns "
+                         "by age band, team and worker are as at the end of the month of each event (docs/engines.md).")
         if ind.params:
             lines.append("* **Parameters** (set in `cscperf.toml` under `[parameters." + ind.id + "]`): "
                          + "; ".join(f"`{k}` = {v!r}" for k, v in ind.params.items()) + ".")

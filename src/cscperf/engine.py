@@ -17,7 +17,7 @@ from cscperf.indicators.breakdowns import (BY_ALLOCATION, CHILD_BREAKDOWNS, COUN
                                            with_child_breakdowns, with_council)
 from cscperf.indicators.common import Context
 from cscperf.indicators.spec import SNAPSHOT, Indicator
-from cscperf.periods import KINDS, months_back, period_ends as kind_ends, periods_table
+from cscperf.periods import KINDS, month_ends, months_back, period_ends as kind_ends, periods_table
 from cscperf.store import Store
 
 ALL = "all"
@@ -46,9 +46,16 @@ def data_needed_from(ind: Indicator, d: dt.date) -> dt.date:
     return months_back(first, ind.history_months)
 
 
+def months_of(ind: Indicator, ends: list[dt.date]) -> list[dt.date]:
+    """The month ends of every month in the periods ending at `ends`: what a `by_month` indicator is computed at."""
+    if not ends:
+        return []
+    return month_ends(KINDS[ind.period].start(min(ends)), max(ends))
+
+
 def units(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: list[dt.date],
           breakdowns: bool = False, allocated: ibis.Table | None = None, pooled: bool = False,
-          per_council: bool = False) -> ibis.Table:
+          per_council: bool = False, by_month: bool = False) -> ibis.Table:
     """The indicator's unit rows (one per counted thing per period end): figures and lists come from
     these. With `breakdowns`, child-level units also carry the child breakdown columns; `pooled` (a
     snapshot of several councils) adds each unit's council and leaves out team and worker.
@@ -56,10 +63,12 @@ def units(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: 
     council, for the council rows of the indicators that rank.
 
     On DuckDB and PostgreSQL the units are SQL compiled once (cscperf.compiled) and run over this
-    snapshot's rows and these period ends; on Spark, the Ibis expression over Spark's tables."""
+    snapshot's rows and these period ends; on Spark, the Ibis expression over Spark's tables.
+    `by_month`: `ends` are month ends and each period is its calendar month (Indicator.by_month); the
+    SQL is the same, only the periods differ."""
     params = indicator_params(ind, config)
     cal = calendar(store, config)
-    periods = periods_table(ends, ind.period)
+    periods = periods_table(ends, SNAPSHOT if by_month else ind.period)
     options = dict(breakdowns=breakdowns, pooled=pooled, per_council=per_council)
     if not store.compiles:
         return build_units(ind, store.tables(snapshot_id), ibis.memtable(periods), cal, params, allocated=allocated,
@@ -114,6 +123,43 @@ def breakdowns_of(ind: Indicator, u: ibis.Table) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c for c in (COUNCIL, *ind.breakdowns, *child) if c not in BY_ALLOCATION))
 
 
+def whole(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: list[dt.date]) -> list[dict]:
+    """The indicator's whole figure (no breakdowns) at each period end, as `compute` works it out: month by
+    month where the indicator adds up by month."""
+    if not ind.by_month:
+        return figures(ind, units(ind, store, snapshot_id, config, ends), ends)
+    monthly = figures(ind, units(ind, store, snapshot_id, config, months_of(ind, ends), by_month=True),
+                      months_of(ind, ends))
+    return sorted(added_up(monthly, ends, ind.period, ()), key=lambda r: r["period_end"])
+
+
+def added_up(monthly: list[dict], ends: list[dt.date], kind: str, keys: tuple[str, ...]) -> list[dict]:
+    """Monthly sums (period_end a month end) added up to each period end's: the months from the start of its
+    period (of `kind`) to it, per value of `keys`. Every period end gets a row for each value seen in its months."""
+    start = KINDS[kind].start
+    by_month: dict[dt.date, list[dict]] = {}
+    for r in monthly:
+        by_month.setdefault(r["period_end"], []).append(r)
+    out: dict[tuple, dict] = {}
+    for d in ends:
+        first = start(d)
+        for m, found in by_month.items():
+            if not first <= m <= d:
+                continue
+            for r in found:
+                key = (d, *(r[k] for k in keys))
+                sums = out.get(key)
+                # float(): an engine may sum a literal 1.0 as a decimal
+                if sums is None:
+                    out[key] = {**r, "period_end": d, "numerator": float(r["numerator"] or 0.0),
+                                "denominator": float(r["denominator"] or 0.0)}
+                else:
+                    sums["numerator"] += float(r["numerator"] or 0.0)
+                    sums["denominator"] += float(r["denominator"] or 0.0)
+                    sums["units"] += r["units"]
+    return list(out.values())
+
+
 def figures(ind: Indicator, u: ibis.Table, ends: list[dt.date], breakdown: str | None = None) -> list[dict]:
     """Sum an indicator's units to numerator, denominator and unit count per period end (and breakdown)."""
     keys = ["period_end"] + ([breakdown] if breakdown else [])
@@ -126,9 +172,11 @@ def figures(ind: Indicator, u: ibis.Table, ends: list[dt.date], breakdown: str |
     return sorted(found, key=lambda r: (r["period_end"], str(r.get(breakdown))))
 
 
-def all_figures(store: Store, u: ibis.Table, ends: list[dt.date], breakdowns: tuple[str, ...]) -> dict[str | None, list[dict]]:
+def all_figures(store: Store, u: ibis.Table, ends: list[dt.date], breakdowns: tuple[str, ...],
+                by_month_of: str | None = None) -> dict[str | None, list[dict]]:
     """`figures` for the whole and for every breakdown at once: one query (a union of group-bys)
-    instead of one per breakdown. Keys: None for the whole, else the breakdown column."""
+    instead of one per breakdown. Keys: None for the whole, else the breakdown column.
+    `by_month_of`: the units are by month (Indicator.by_month), added up to periods of this kind."""
     # Plain SQL over the materialised units, put into each engine's dialect by sqlglot (`Store.query`):
     # the same union as an Ibis expression was compiled afresh for every indicator (about 6% of the
     # catalogue's time on a county, docs/benchmarks.md).
@@ -141,6 +189,8 @@ def all_figures(store: Store, u: ibis.Table, ends: list[dt.date], breakdowns: tu
         parts.append(f"SELECT period_end, '{dim}' AS _dim, COALESCE(\"{dim}\", '{NOT_RECORDED}') AS _val, {sums} "
                      f"FROM {table} GROUP BY period_end, COALESCE(\"{dim}\", '{NOT_RECORDED}')")
     rows = store.query(" UNION ALL ".join(parts)).to_pylist()
+    if by_month_of:
+        rows = added_up(rows, ends, by_month_of, ("_dim", "_val"))
     out: dict[str | None, list[dict]] = {None: [], **{dim: [] for dim in breakdowns}}
     for r in rows:
         dim = r.pop("_dim") or None
@@ -156,8 +206,10 @@ def all_figures(store: Store, u: ibis.Table, ends: list[dt.date], breakdowns: tu
 
 
 def compute(store: Store, config: Config, snapshot_id: int | None = None,
-            indicators: list[Indicator] | None = None, progress: Callable[[str], None] | None = None) -> pa.Table:
-    """Compute the catalogue for a snapshot, store the results and return them."""
+            indicators: list[Indicator] | None = None, progress: Callable[[str], None] | None = None,
+            by_month: bool = True) -> pa.Table:
+    """Compute the catalogue for a snapshot, store the results and return them. by_month=False computes
+    every indicator at each period end directly, even one that adds up by month (to check that it does)."""
     snap = store.snapshot(snapshot_id)
     sid = snap.snapshot_id
     calendar(store, config, refresh=True)
@@ -165,7 +217,8 @@ def compute(store: Store, config: Config, snapshot_id: int | None = None,
     version = catalogue_version()
     rows: list[dict] = []
     inds = [(ind, period_ends(ind, coverage, snap.extract_date)) for ind in indicators or catalogue()]
-    every_end = sorted({d for _, ends in inds for d in ends})
+    monthly = {ind.id for ind, _ in inds if ind.by_month and by_month}
+    every_end = sorted({d for ind, ends in inds for d in (months_of(ind, ends) if ind.id in monthly else ends)})
     # A snapshot of several councils: figures per council and pooled, from the same query (docs/councils.md).
     councils = [code for code, _ in store.councils(sid)]
     pooled = len(councils) > 1
@@ -179,12 +232,17 @@ def compute(store: Store, config: Config, snapshot_id: int | None = None,
             progress(ind.id)
         if not ends:
             continue
-        # Computed once into a temporary table, then summed whole and by every breakdown in one query.
-        u = store.materialise(units(ind, store, sid, config, ends, breakdowns=True, allocated=allocated, pooled=pooled),
-                              "units")
-        by_breakdown = all_figures(store, u, ends, breakdowns_of(ind, u))
+        # Computed once into a temporary table, then summed whole and by every breakdown in one query. Only the
+        # columns summed and grouped by are kept: not the dates, ids and working days a unit also carries for lists.
+        at = months_of(ind, ends) if ind.id in monthly else ends
+        u = units(ind, store, sid, config, at, breakdowns=True, allocated=allocated, pooled=pooled,
+                  by_month=ind.id in monthly)
+        dims = breakdowns_of(ind, u)
+        u = store.materialise(u.select("period_end", "num", "den", *dims), "units")
+        by_breakdown = all_figures(store, u, ends, dims, ind.period if ind.id in monthly else None)
         if pooled and not ind.by_council:   # ranked within the figure: each council's ranked apart
-            apart = store.materialise(units(ind, store, sid, config, ends, pooled=True, per_council=True), "units")
+            apart = units(ind, store, sid, config, ends, pooled=True, per_council=True)
+            apart = store.materialise(apart.select("period_end", "num", "den", COUNCIL), "units")
             by_breakdown[COUNCIL] = all_figures(store, apart, ends, (COUNCIL,))[COUNCIL]
         if any(r[COUNCIL] == NOT_RECORDED for r in by_breakdown.get(COUNCIL, [])):
             del by_breakdown[COUNCIL]   # units no council's: no council's figure beats a wrong one
@@ -255,13 +313,22 @@ def child_list(ind: Indicator, store: Store, config: Config, period_end: dt.date
     in time); where lower is better or there is no good direction, those in the numerator (children
     with 3 or more placements). For other measures (averages, rates) every unit is listed.
     The rows are the indicator's own units, so the list and the figure cannot disagree; each row
-    keeps the columns its definition computed (dates, working days) and the child breakdowns.
+    keeps the columns its definition computed (dates, working days) and the child breakdowns (for an
+    indicator that adds up by month, as at `month_end`, the end of the unit's month, as its figures are).
     """
     from cscperf.indicators.spec import UP
 
     sid = store.snapshot(snapshot_id).snapshot_id
     ends = period_end if isinstance(period_end, list) else [period_end]
-    u = units(ind, store, sid, config, ends, breakdowns=True)
+    if ind.by_month:   # the months' units, each under every period end whose period holds its month
+        u = units(ind, store, sid, config, sorted({m for d in ends for m in months_of(ind, [d])}), breakdowns=True,
+                  by_month=True)
+        spans = ibis.memtable(pa.table({"_d": pa.array(ends, pa.date32()),
+                                        "_first": pa.array([KINDS[ind.period].start(d) for d in ends], pa.date32())}))
+        u = u.join(spans, (u.period_end >= spans._first) & (u.period_end <= spans._d))
+        u = u.mutate(month_end=u.period_end).mutate(period_end=_._d).drop("_d", "_first")
+    else:
+        u = units(ind, store, sid, config, ends, breakdowns=True)
     if which == EXCEPTIONS and ind.is_percentage:
         u = u.filter((u.den > 0) & (u.num < u.den)) if ind.polarity == UP else u.filter(u.num > 0)
     elif which == NUMERATOR:

@@ -176,8 +176,8 @@ def four(folder: str, impl: str) -> dict:
 
 
 def _cscperf(store, cfg, sid: int, ends: dict, seconds: dict) -> dict:
-    """cscperf's engine on the store: each indicator's units summed to numerator and denominator per month end
-    (engine.units and engine.figures, as `compute` does for the whole figure, without the breakdowns)."""
+    """cscperf's engine on the store: each indicator's whole figure, numerator and denominator per month end
+    (engine.whole, as `compute` works it out, without the breakdowns)."""
     from cscperf import engine
     from cscperf.indicators import get
 
@@ -188,7 +188,7 @@ def _cscperf(store, cfg, sid: int, ends: dict, seconds: dict) -> dict:
         progress(n / len(FOUR), ind_id)
         ind = get(ind_id)
         t = time.perf_counter()
-        rows = engine.figures(ind, engine.units(ind, store, sid, cfg, ends[ind_id]), ends[ind_id])
+        rows = engine.whole(ind, store, sid, cfg, ends[ind_id])
         seconds[ind_id] = time.perf_counter() - t
         found[ind_id] = {r["period_end"]: (int(round(r["numerator"])), int(round(r["denominator"]))) for r in rows}
     return found

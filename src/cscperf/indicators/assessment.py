@@ -20,6 +20,7 @@ POPULATION = "ONS mid-year population aged 0-17 (the mid-(Y-1) estimate for the 
               "With d2i_offset the limit is 44 (the D2I validator's one-day-stricter convention)",
     denominator="Assessments with an authorisation date in the rolling 12 months; an assessment authorised before "
                 "its start date (invalid) is left out of both",
+    by_month=True,
     period=ROLLING_12, sources=("assessments",), reference="kpis.md AS02, §1.1",
     params={"limit": 45, "d2i_offset": False},
 )
@@ -45,6 +46,7 @@ def _authorised(ctx: Context) -> ibis.Table:
     numerator="Assessments with an authorisation (completion) date in the rolling 12 months (assessments, not "
               "children); the count is the figure's numerator",
     denominator=POPULATION,
+    by_month=True,
     period=ROLLING_12, sources=("assessments",), reference="kpis.md AS01, §1.4",
 )
 def as01(ctx: Context):
@@ -73,6 +75,7 @@ def _referral_date(ctx: Context, assessments: ibis.Table) -> ibis.Table:
     denominator="Assessments with an authorisation date in the rolling 12 months whose referral is known (by "
                 "referral_id, else the child's latest referral on or before the assessment start) and dated on or "
                 "before the authorisation; others are left out of both",
+    by_month=True,
     period=ROLLING_12, sources=("assessments", "referrals"), reference="kpis.md AS02 (AS02b), §1.1",
     params={"limit": 45, "d2i_offset": False},
 )
@@ -145,6 +148,7 @@ def as04(ctx: Context):
               "unverified]",
     denominator="Referrals (CIN episodes) with a referral date in the rolling 12 months (the DfE variant; the Annex A "
                 "variant over assessments is not supported, see docs/not-supported.md)",
+    by_month=True,
     period=ROLLING_12, sources=("referrals",), reference="kpis.md AS05",
     params={"not_in_need_reasons": ["RC8", "RC9"], "not_in_need_needs": []},
 )
@@ -164,6 +168,7 @@ def as05(ctx: Context):
     numerator="Assessments in the denominator recorded with the child seen (Annex A 'Child seen during continuous "
               "assessment' = yes); a blank is not seen",
     denominator="Assessments with an authorisation (completion) date in the rolling 12 months",
+    by_month=True,
     period=ROLLING_12, sources=("assessments",), reference="kpis.md AS06 [local]",
 )
 def as06(ctx: Context):
@@ -179,6 +184,7 @@ def as06(ctx: Context):
               "(e.g. 3A/3B/3C domestic abuse, 16A neglect, 24A criminal exploitation). Codes in exclude_factors (21, no "
               "factors identified) are left out",
     denominator=POPULATION,
+    by_month=True,
     period=ROLLING_12, sources=("assessments", "assessment_factors"), reference="kpis.md AS07, §1.4",
     breakdowns=("factor",), params={"exclude_factors": ["21"]},
 )

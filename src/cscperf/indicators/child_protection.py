@@ -72,6 +72,7 @@ def cp03a(ctx: Context):
               "number of previous plans (CIN NumberOfPreviousCPP / Annex A) is above 0, or the loaded history holds "
               "a plan for the same child that started on an earlier date (any time, any plan status)",
     denominator="CP plans with a start date in the rolling 12 months (plans, not children)",
+    by_month=True,
     period=ROLLING_12, sources=("cp_plans",), reference="kpis.md CP04",
     params={"use_recorded_count": True},
 )
@@ -114,6 +115,7 @@ def cp01(ctx: Context):
     numerator="CP plans with a start date in the rolling 12 months (plans, not children); the count is the figure's "
               "numerator. Breakdown `category`: the initial category of abuse",
     denominator=POPULATION,
+    by_month=True,
     period=ROLLING_12, sources=("cp_plans",), reference="kpis.md CP02, §1.4", breakdowns=("category",),
 )
 def cp02(ctx: Context):
@@ -128,6 +130,7 @@ def cp02(ctx: Context):
     numerator="CP plans in the denominator with end >= start + 2 calendar years (a plan from 29 February reaches 2 "
               "years on 28 February)",
     denominator="CP plans with an end date in the rolling 12 months (ex-NI 64)",
+    by_month=True,
     period=ROLLING_12, sources=("cp_plans",), reference="kpis.md CP03b, §1.2",
     params={"years": 2},
 )
@@ -147,6 +150,7 @@ def cp03b(ctx: Context):
               "after this one started, does not count; 29 February less 2 years is 28 February). Needs the loaded "
               "plan history: the recorded number of previous plans carries no end dates",
     denominator="CP plans with a start date in the rolling 12 months",
+    by_month=True,
     period=ROLLING_12, sources=("cp_plans",), reference="kpis.md CP05 [local]", history_months=24,
     params={"years": 2},
 )
@@ -257,6 +261,7 @@ def cp10(ctx: Context):
     numerator="CP plans starting in the rolling 12 months whose initial category of abuse is k (blank = 'not "
               "recorded'); read the breakdown by category, whose shares add up to 100%",
     denominator="CP plans with a start date in the rolling 12 months",
+    by_month=True,
     period=ROLLING_12, sources=("cp_plans",), reference="kpis.md CP10 (plans starting)", breakdowns=("category",),
 )
 def cp10b(ctx: Context):

@@ -17,6 +17,7 @@ from cscperf.indicators.spec import CONTEXT, DOWN, QUARTER, ROLLING_12, UP, indi
               "of its children and concluded on the latest final order date, and only once every child in it has a "
               "final order date",
     denominator="Proceedings (not children) concluded in the rolling 12 months",
+    by_month=True,
     period=ROLLING_12, sources=("care_proceedings",), reference="kpis.md CT03",
 )
 def ct03(ctx: Context):
@@ -80,6 +81,7 @@ def ct02(ctx: Context):
               "set of proceedings) with an issue date in the window; a child in two applications in the window counts "
               "twice, as each is an application about them",
     denominator="ONS mid-year population aged 0-17 (as LA01), per 10,000",
+    by_month=True,
     period=ROLLING_12, sources=("care_proceedings",), reference="kpis.md CT04, §1.4",
 )
 def ct04(ctx: Context):
@@ -99,6 +101,7 @@ PLO_CONCLUDED = ("Pre-proceedings (PLO) cases concluded in the rolling 12 months
     numerator="Sum over the cases in the denominator of (decision date - pre-proceedings start / PLO decision date) in "
               "calendar days / 7",
     denominator=PLO_CONCLUDED,
+    by_month=True,
     period=ROLLING_12, sources=("pre_proceedings",), reference="kpis.md CT05",
 )
 def ct05(ctx: Context):
@@ -116,6 +119,7 @@ def ct05(ctx: Context):
               "not one of `issued_outcomes` (outcomes recorded as words meaning that proceedings were issued; compared "
               "without case)",
     denominator=PLO_CONCLUDED,
+    by_month=True,
     period=ROLLING_12, sources=("pre_proceedings",), reference="kpis.md CT05",
     params={"issued_outcomes": ["issue", "issued", "proceedings issued", "care proceedings"]},
 )

@@ -21,6 +21,7 @@ POPULATION = "ONS mid-year population aged 0-17 (the mid-(Y-1) estimate for the 
               "A second referral on the same date is not a re-referral; earlier referrals dated before the window "
               "(previous census, CMS history) count",
     denominator="Referrals (CIN episodes, not children) with a referral date in the rolling 12 months",
+    by_month=True,
     period=ROLLING_12, sources=("referrals",), reference="kpis.md FD06", history_months=12,
     params={"lookback_months": 12},
 )
@@ -49,6 +50,7 @@ def _referrals(ctx: Context) -> ibis.Table:
     numerator="Contacts with a contact date in the rolling 12 months (contacts, not children: a child contacted "
               "twice counts twice); the count is the figure's numerator",
     denominator=POPULATION,
+    by_month=True,
     period=ROLLING_12, sources=("contacts",), reference="kpis.md FD01, §1.3, §1.4", breakdowns=("contact_source",),
 )
 def fd01(ctx: Context):
@@ -62,6 +64,7 @@ def fd01(ctx: Context):
     numerator="Contacts dated in the rolling 12 months from source s (CIN referral source codes 1A-10; blank = "
               "'not recorded'); read the breakdown by contact_source, whose shares add up to 100%",
     denominator="All contacts dated in the rolling 12 months",
+    by_month=True,
     period=ROLLING_12, sources=("contacts",), reference="kpis.md FD02", breakdowns=("contact_source",),
 )
 def fd02(ctx: Context):
@@ -78,6 +81,7 @@ def fd02(ctx: Context):
               "(busday_count(contact date, referral date) <= window; a referral the same day is 0). A referral after the "
               "month end counts if the extract holds it",
     denominator="Contacts with a contact date in the rolling 12 months",
+    by_month=True,
     period=ROLLING_12, sources=("contacts", "referrals"), reference="kpis.md FD03 [local], §1.1, §7.3",
     breakdowns=("contact_source",),
     params={"use_outcome": True, "referral_outcomes": ["REFERRAL", "REFERRAL TO CSC", "REFERRAL TO CHILDREN'S SOCIAL CARE"],
@@ -109,6 +113,7 @@ def fd03(ctx: Context):
     numerator="Referrals (CIN episodes, not children) with a referral date in the rolling 12 months; the count is the "
               "figure's numerator",
     denominator=POPULATION,
+    by_month=True,
     period=ROLLING_12, sources=("referrals",), reference="kpis.md FD05, §1.4, §1.5", breakdowns=("referral_source",),
 )
 def fd05(ctx: Context):
@@ -122,6 +127,7 @@ def fd05(ctx: Context):
     numerator="Referrals in the denominator recorded as no further action (CIN ReferralNFA true); a blank flag is "
               "not NFA",
     denominator="Referrals (CIN episodes) with a referral date in the rolling 12 months",
+    by_month=True,
     period=ROLLING_12, sources=("referrals",), reference="kpis.md FD07", breakdowns=("referral_source",),
 )
 def fd07(ctx: Context):
@@ -135,6 +141,7 @@ def fd07(ctx: Context):
     numerator="Referrals dated in the rolling 12 months from source s (CIN ReferralSource 1A-10; blank = 'not "
               "recorded'); read the breakdown by referral_source, whose shares add up to 100%",
     denominator="All referrals (CIN episodes) dated in the rolling 12 months",
+    by_month=True,
     period=ROLLING_12, sources=("referrals",), reference="kpis.md FD08", breakdowns=("referral_source",),
 )
 def fd08(ctx: Context):

@@ -86,6 +86,7 @@ def mi02(ctx: Context):
               "the return does not count",
     denominator="Missing episodes (type M, any child in the missing table) whose return date falls in the rolling "
                 "12 months; option: only those where the interview was accepted (or held)",
+    by_month=True,
     period=ROLLING_12, sources=("missing_episodes",), reference="kpis.md MI06",
     params={"within_days": 3, "denominator": "ended"},
 )
@@ -203,6 +204,7 @@ def _missing_for(ctx: Context, cohort: str, ind: str) -> ibis.Table:
     numerator="Episodes in the denominator where a return interview was offered (rhi_offered); a blank is not offered",
     denominator="Missing episodes (type M) whose return date falls in the rolling 12 months; " + COHORT_WORDS
                 + " (default looked_after: kpis.md's children in care series)",
+    by_month=True,
     period=ROLLING_12, sources=("missing_episodes", "cla_episodes"), reference="kpis.md MI05 [local]",
     params={"cohort": "looked_after"},
 )
@@ -220,6 +222,7 @@ def mi05(ctx: Context):
               "accepted",
     denominator="Missing episodes (type M) whose return date falls in the rolling 12 months and where a return "
                 "interview was offered; " + COHORT_WORDS + " (default all, as MI06)",
+    by_month=True,
     period=ROLLING_12, sources=("missing_episodes", "cla_episodes"), reference="kpis.md MI07 [local]",
     params={"cohort": "all"},
 )

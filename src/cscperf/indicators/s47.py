@@ -21,6 +21,7 @@ POPULATION = "ONS mid-year population aged 0-17 (the mid-(Y-1) estimate for the 
     denominator="ICPCs dated in the rolling 12 months, excluding transfer-in conferences, with a valid start: linked "
                 "by s47_id to an S47 enquiry whose start date is on or before the ICPC date (an ICPC dated before "
                 "the S47 start, or with no linked enquiry, is left out, as DfE does)",
+    by_month=True,
     period=ROLLING_12, sources=("icpcs", "s47_enquiries"), reference="kpis.md S47-03, §1.1",
     params={"limit": 15, "d2i_offset": False},
 )
@@ -45,6 +46,7 @@ def s47_03(ctx: Context):
     numerator="Section 47 enquiries with a start date (S47ActualStartDate) in the rolling 12 months (enquiries, not "
               "children); the count is the figure's numerator",
     denominator=POPULATION,
+    by_month=True,
     period=ROLLING_12, sources=("s47_enquiries",), reference="kpis.md S47-01, §1.4",
 )
 def s47_01(ctx: Context):
@@ -61,6 +63,7 @@ def s47_01(ctx: Context):
     denominator="Section 47 enquiries starting in the rolling 12 months (each an S47 unit with numerator 0, "
                 "denominator 1). The two are counted in the same window, not followed through, so the cohorts "
                 "differ (an enquiry in March may have its conference in April), as in DfE's C4 ratio",
+    by_month=True,
     period=ROLLING_12, sources=("s47_enquiries", "icpcs"), reference="kpis.md S47-02",
 )
 def s47_02(ctx: Context):
@@ -82,6 +85,7 @@ def s47_02(ctx: Context):
               "none), a CP plan for the same child starting on the conference date",
     denominator="Initial child protection conferences dated in the rolling 12 months, excluding transfer-in "
                 "conferences unless include_transfer_in",
+    by_month=True,
     period=ROLLING_12, sources=("icpcs", "cp_plans"), reference="kpis.md S47-04",
     params={"include_transfer_in": False},
 )
@@ -105,6 +109,7 @@ def s47_04(ctx: Context):
               "28 February), as FD06; an enquiry starting the same day is not earlier; enquiries before the window "
               "count",
     denominator="Section 47 enquiries starting in the rolling 12 months",
+    by_month=True,
     period=ROLLING_12, sources=("s47_enquiries",), reference="kpis.md S47-05 [local], FD06", history_months=12,
     params={"lookback_months": 12},
 )

@@ -52,6 +52,13 @@ class Indicator:
     # count's 1): pooled, they are ranked across councils, which is right for the pool but not for any
     # council, so the engine computes each council apart as well (ranking by `Context.groups`).
     by_council: bool = True
+    # The figure for a period is the sum of its calendar months' figures: every unit is an event placed in one
+    # month by its own date (`in_window` over period_start..period_end), and neither its num and den nor its own
+    # breakdowns depend on the period end. The engine then computes each month once and adds up the months of each
+    # period, rather than every unit once for each of the 12 (or 36) period ends whose window holds it. Child
+    # breakdowns (age band, team, worker) are then as at the end of the event's month. tests/test_by_month.py
+    # checks every indicator that says so against the direct computation.
+    by_month: bool = False
 
     @property
     def is_percentage(self) -> bool:
@@ -73,6 +80,8 @@ def indicator(**meta) -> Callable:
             raise ValueError(f"indicator {ind.id}: polarity must be up, down or context")
         if ind.period not in KINDS:
             raise ValueError(f"indicator {ind.id}: unknown period rule {ind.period!r}")
+        if ind.by_month and (ind.period == SNAPSHOT or not ind.by_council):
+            raise ValueError(f"indicator {ind.id}: by_month is for events over a period, each counted on its own")
         REGISTRY[ind.id] = ind
         return build
     return register
