@@ -105,3 +105,19 @@ def test_only_events_counted_each_on_its_own_add_up_by_month():
             indicator(id="ZZ01", title="t", area="Front door", unit="%", polarity=UP, numerator="n", denominator="d",
                       sources=(), reference="r", by_month=True, **wrong)(lambda ctx: None)
     assert "ZZ01" not in REGISTRY
+
+
+def test_months_and_windows_at_the_same_month_ends_are_not_confused(tmp_path):
+    # One connection computes FD07 by month at the month ends of a window, then directly at those same month ends
+    # (a list of month ends is all the two calls share): each must get its own periods.
+    referrals = [{"referral_id": f"R{m}", "person_id": "A", "referral_date": D(2024, m, 15)} for m in range(1, 13)]
+    store, sid = store_with(tmp_path / "w.duckdb", {"persons": [{"person_id": "A", "dob": D(2010, 1, 1)}],
+                                                     "referrals": referrals}, D(2024, 12, 31), D(2023, 1, 1))
+    ind, dec = get("FD07"), D(2024, 12, 31)
+    months = engine.months_of(ind, [dec])
+    by_month = engine.figures(ind, engine.units(ind, store, sid, Config(), months, by_month=True), months)
+    direct = engine.figures(ind, engine.units(ind, store, sid, Config(), months), months)
+    assert [r["denominator"] for r in by_month] == [1.0] * 12        # one referral in each month
+    assert [r["denominator"] for r in direct] == [float(m) for m in range(1, 13)]   # windows from January 2024
+    assert engine.whole(ind, store, sid, Config(), [dec])[0]["denominator"] == 12.0
+    store.close()

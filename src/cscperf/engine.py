@@ -68,7 +68,8 @@ def units(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: 
     SQL is the same, only the periods differ."""
     params = indicator_params(ind, config)
     cal = calendar(store, config)
-    periods = periods_table(ends, SNAPSHOT if by_month else ind.period)
+    kind = SNAPSHOT if by_month else ind.period
+    periods = periods_table(ends, kind)
     options = dict(breakdowns=breakdowns, pooled=pooled, per_council=per_council)
     if not store.compiles:
         return build_units(ind, store.tables(snapshot_id), ibis.memtable(periods), cal, params, allocated=allocated,
@@ -85,7 +86,7 @@ def units(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: 
                         allocated=allocated is not None, **options)
     text = compiled.sql(store, name, build)
     relations = {**store.snapshot_views(snapshot_id), "calendar": cal.op().name}
-    relations["periods"] = f"_periods_{compiled.digest(ind.period, ends)}"
+    relations["periods"] = f"_periods_{compiled.digest(kind, ends)}"   # named for what it holds: the kind too
     store.relation(relations["periods"], compiled.dates_sql(periods), table=True)
     if allocated is not None:
         relations["allocated"] = allocated.op().name
