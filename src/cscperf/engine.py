@@ -181,7 +181,8 @@ def all_figures(store: Store, u: ibis.Table, ends: list[dt.date], breakdowns: tu
     # Plain SQL, put into each engine's dialect by sqlglot (`Store.query`): the same query as an Ibis
     # expression was compiled afresh for every indicator (about 6% of the catalogue's time on a county).
     # GROUPING SETS over the units' view, in one pass, rather than writing the units to a table and
-    # summing it once per breakdown: about a quarter less time for a county or a region (docs/benchmarks.md).
+    # summing it once per breakdown: 6% less time for a county, 15 to 18% for a region or national size
+    # (docs/benchmarks.md).
     for dim in breakdowns:
         if u.schema()[dim] != ibis.dtype("string"):
             raise TypeError(f"breakdown {dim!r} is {u.schema()[dim]}: breakdown columns are text")
