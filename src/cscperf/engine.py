@@ -129,8 +129,8 @@ def whole(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: 
     month where the indicator adds up by month."""
     if not ind.by_month:
         return figures(ind, units(ind, store, snapshot_id, config, ends), ends)
-    monthly = figures(ind, units(ind, store, snapshot_id, config, months_of(ind, ends), by_month=True),
-                      months_of(ind, ends))
+    months = months_of(ind, ends)
+    monthly = figures(ind, units(ind, store, snapshot_id, config, months, by_month=True), months)
     return sorted(added_up(monthly, ends, ind.period, ()), key=lambda r: r["period_end"])
 
 
@@ -250,11 +250,11 @@ def compute(store: Store, config: Config, snapshot_id: int | None = None,
             continue
         # Summed whole and by every breakdown in one query over the units' view (on Spark, over a temporary
         # table of the columns summed and grouped by: its units are an expression, not a view).
-        at = months_of(ind, ends) if ind.id in monthly else ends
-        u = units(ind, store, sid, config, at, breakdowns=True, allocated=allocated, pooled=pooled,
-                  by_month=ind.id in monthly)
+        by_months = ind.id in monthly
+        u = units(ind, store, sid, config, months_of(ind, ends) if by_months else ends, breakdowns=True,
+                  allocated=allocated, pooled=pooled, by_month=by_months)
         dims = breakdowns_of(ind, u)
-        by_breakdown = all_figures(store, summable(store, u, dims), ends, dims, ind.period if ind.id in monthly else None)
+        by_breakdown = all_figures(store, summable(store, u, dims), ends, dims, ind.period if by_months else None)
         if pooled and not ind.by_council:   # ranked within the figure: each council's ranked apart
             apart = units(ind, store, sid, config, ends, pooled=True, per_council=True)
             by_breakdown[COUNCIL] = all_figures(store, summable(store, apart, (COUNCIL,)), ends, (COUNCIL,))[COUNCIL]
