@@ -102,3 +102,29 @@ def test_period_ends_become_sql_both_engines_read():
     assert text == ("SELECT CAST('2024-03-31' AS DATE) AS \"period_end\", CAST('2023-04-01' AS DATE) AS \"period_start\", "
                     "CAST('2023-04-01' AS DATE) AS \"window_start\", CAST('2023-04-01' AS DATE) AS \"ytd_start\"")
     assert compiled.dates_sql(periods_table([], ROLLING_12)).endswith("WHERE 1 = 0")
+
+
+def test_sql_compiled_ahead_in_another_process_is_all_that_compute_needs(parity_council, tmp_path, monkeypatch):
+    """The demo compiles the catalogue in a process of its own while it loads (pipeline.CompilingAhead):
+    `compute` on a new store of the parity council then compiles nothing, and its figures are DuckDB's."""
+    import dataclasses
+
+    from cscperf.pipeline import CompilingAhead, load_files
+    from parity import differences, report
+
+    config = dataclasses.replace(parity_council.config, store=tmp_path / "new.duckdb")
+    monkeypatch.setattr(compiled, "_kept", {})
+    with CompilingAhead() as ahead:
+        ahead.start(config)
+        load_files(config, parity_council.paths(), extract_date=parity_council.extract_date,
+                   covers_from=parity_council.start)
+        ahead.adopt()
+    assert compiled.kept(), "nothing came back from the compiling process"
+
+    def compiling(*args, **kwargs):
+        raise AssertionError("compute compiled SQL that was not compiled ahead")
+    monkeypatch.setattr(compiled.ibis, "to_sql", compiling)
+    with Store.of(config) as store:
+        got = engine.compute(store, config)
+    lines = differences(parity_council.results, got)
+    assert not lines, report(lines)

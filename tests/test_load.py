@@ -154,3 +154,28 @@ def test_references_follow_the_record_kept_when_sources_merge(tmp_path):
     assert sorted(loaded.tables["assessments"].column("assessment_id").to_pylist()) == ["A1", "CEN-2"]
     factors = {r["assessment_id"]: r["factor"] for r in loaded.tables["assessment_factors"].to_pylist()}
     assert factors == {"A1": "3A", "CEN-2": "21"}
+
+
+def test_files_read_side_by_side_give_what_one_reader_gives(parity_council, tmp_path):
+    """The parity council's files, with a visit dated 31/02/2023 and a file whose header cscperf does not know:
+    read by two processes, the tables, each file's counts and the problems (in the files' order) are those
+    of one process reading them in turn."""
+    import shutil
+
+    folders = []
+    for source in parity_council.paths():
+        folders.append(shutil.copytree(source, tmp_path / source.name))
+    visits = tmp_path / "cms" / "visits.csv"
+    with visits.open("a") as f:
+        f.write("VBAD,01001615,CP,31/02/2023,true,true,HOME\n")
+    (tmp_path / "cms" / "notes.txt").write_text("not a return\n")
+    one = read_files(folders, on_error="reject", jobs=1)
+    two = read_files(folders, on_error="reject", jobs=2)
+    assert any(p.file == "notes.txt" and p.rule == "header" for p in one.problems)
+    assert any(p.file == "visits.csv" and p.value == "31/02/2023" for p in one.problems)
+    assert two.problems == one.problems
+    assert two.files == one.files
+    assert two.coverage == one.coverage and two.extract_date == one.extract_date
+    assert sorted(two.tables) == sorted(one.tables)
+    for name, table in one.tables.items():
+        assert two.tables[name].equals(table), name

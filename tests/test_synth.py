@@ -100,6 +100,17 @@ def test_same_seed_gives_the_same_bytes_and_another_seed_other_data(tmp_path):
     assert c.extract_date == D(2024, 3, 31)
 
 
+def test_progress_tells_how_far_the_whole_has_gone_and_the_config_comes_first(tmp_path):
+    """A progress bar fed by `generate` fills once, steadily, not once per stage; `on_config` comes before any
+    data is written (the demo starts compiling then)."""
+    told, first = [], []
+    generate(tmp_path, seed=7, scale=0.05, progress=lambda stage, fraction: told.append(fraction),
+             on_config=lambda path: first.append(sorted(p.name for p in tmp_path.rglob("*") if p.is_file())))
+    assert first == [["cscperf.toml"]]
+    assert told == sorted(told) and told[-1] == pytest.approx(1.0)
+    assert len({round(f, 2) for f in told}) > 10
+
+
 def test_scale_must_be_positive(tmp_path):
     with pytest.raises(ValueError, match="scale"):
         generate(tmp_path, scale=0)

@@ -64,6 +64,16 @@ def sql(store, name: str, build: Callable[[], ibis.Table]) -> str:
     return found
 
 
+def kept() -> dict[str, str]:
+    """Every text compiled or read in this process, by key."""
+    return dict(_kept)
+
+
+def adopt(texts: dict[str, str]) -> None:
+    """Texts compiled in another process (`engine.compile_ahead`), kept here as if compiled here."""
+    _kept.update(texts)
+
+
 def bind(text: str, relations: dict[str, str]) -> str:
     """The text with each placeholder named in `relations` replaced by the real relation."""
     for name, real in relations.items():

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cscperf import config as config_mod
 from cscperf.config import Config
+from cscperf.connections import DUCKDB
 
 
 def progress_bar(console: Console | None = None) -> Progress:
@@ -113,21 +114,24 @@ def run_demo(folder: Path, *, scale: float = 1.0, seed: int = 2019, console: Con
     from cscperf.store import Store
 
     folder = Path(folder)
-    with progress_bar(console) as bar:
+    with progress_bar(console) as bar, CompilingAhead() as ahead:
         task = bar.add_task("Synthesising a council", total=100)
 
         def synth_progress(what: str, fraction: float) -> None:
             bar.update(task, completed=100 * fraction, description=f"Synthesising: {what}"[:28])
 
-        summary = run_synth(folder, seed=seed, scale=scale, progress=synth_progress)
+        # The catalogue's SQL compiles on the other core while the synthesiser and the loader use one.
+        summary = run_synth(folder, seed=seed, scale=scale, progress=synth_progress,
+                            on_config=lambda path: ahead.start(config_mod.load(path)))
         bar.update(task, completed=100, description="Synthesised a council")
         task = bar.add_task("Loading files", total=1)
         cfg = config_mod.load(folder / "cscperf.toml")
         if cfg.store.exists():
             cfg.store.unlink()  # the demo starts afresh each time
-        load_files(cfg, [folder / "ssda903", folder / "cms", folder / "workforce", folder / "cin_census"], extract_date=summary.extract_date,
-                   covers_from=summary.start, label="synthetic council")
+        load_files(cfg, [folder / "ssda903", folder / "cms", folder / "workforce", folder / "cin_census"],
+                   extract_date=summary.extract_date, covers_from=summary.start, label="synthetic council")
         bar.update(task, completed=1, description="Loaded files")
+        ahead.adopt()
     with Store.of(cfg) as store:
         seed_actions(store)
         compute_all(store, cfg, console=console)
@@ -136,6 +140,42 @@ def run_demo(folder: Path, *, scale: float = 1.0, seed: int = 2019, console: Con
             path = write_report(store, cfg, cfg.report_dir).html
             bar.update(task, completed=1, description="Wrote the report")
     return path
+
+
+class CompilingAhead:
+    """Compiles the catalogue's SQL in a process of its own (engine.compile_ahead) while this one works,
+    then keeps it for `compute`. Compiling ahead only saves time: if it fails, `compute` compiles as usual."""
+
+    def __init__(self):
+        self._pool = self._future = None
+
+    def start(self, cfg: Config) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from cscperf import engine
+
+        if cfg.engine == DUCKDB and self._pool is None:
+            # spawn, not fork: this process may hold DuckDB's threads
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            self._future = self._pool.submit(engine.compile_ahead, cfg)
+
+    def adopt(self) -> None:
+        """Wait for the compiled SQL and keep it in this process."""
+        from cscperf import compiled
+
+        if self._future is not None:
+            try:
+                compiled.adopt(self._future.result())
+            except Exception:   # noqa: BLE001 - compute compiles what is missing
+                pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 # The actions the committee in the seed minute recorded, as the demo council's log holds them.

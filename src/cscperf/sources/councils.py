@@ -94,7 +94,8 @@ def qualify(loaded: Loaded, code: str) -> Loaded:
 def _read(args) -> tuple[CouncilFolder, Loaded | list[Problem]]:
     council, on_error, extract_date, covers_from = args
     try:
-        loaded = read_files(council_files(council), on_error=on_error, extract_date=extract_date, covers_from=covers_from)
+        loaded = read_files(council_files(council), on_error=on_error, extract_date=extract_date, covers_from=covers_from,
+                            jobs=1)   # councils are read side by side already
     except LoadError as e:   # handed back as problems: an exception's own fields do not cross processes
         return council, [_named(p, council.code) for p in e.problems]
     return council, qualify(loaded, council.code)

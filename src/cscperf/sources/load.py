@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
 import pyarrow as pa
@@ -30,6 +34,8 @@ from cscperf.sources.problems import ERROR, WARNING, LoadError, Problem
 from cscperf.sources.readers import Part, reader_for
 from cscperf.sources.scratch import connection
 
+# Below this many bytes of files, starting reader processes (about half a second each) costs more than it saves.
+PARALLEL_BYTES = 16_000_000
 YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
 
@@ -96,42 +102,32 @@ def expand(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
 
 
 def read_files(paths: list[str | Path], on_error: str = "abort", extract_date: dt.date | None = None,
-               covers_from: dt.date | None = None, max_listed: int = checks.MAX_LISTED, dfe=None) -> Loaded:
+               covers_from: dt.date | None = None, max_listed: int = checks.MAX_LISTED, dfe=None,
+               jobs: int | None = None) -> Loaded:
     """Read, check and merge files. on_error: "abort" (any error stops the load: LoadError, with
     every problem found) or "reject" (rows with errors are left out, and files that cannot be read
     are left out whole). extract_date and covers_from, when known, say what period the extracts
     cover; otherwise the period is worked out from the data (`_coverage`). Dates after the extract
     date (after today, when it is not given) are reported and kept out of that period. max_listed: warnings listed one by
     one per rule, file and column (0: all). dfe: a `sources.dfe.Options` to run the DfE's own
-    validation rules too (warnings `dfe:<code>`; see `sources.dfe`)."""
+    validation rules too (warnings `dfe:<code>`; see `sources.dfe`). jobs: processes reading files side by side;
+    None: one per core when the files are large enough to repay starting them (`PARALLEL_BYTES`), else 1."""
     files, problems = expand(paths)
     results: list[FileResult] = []
     typed_parts: dict[str, list[Typed]] = {}
     reference = extract_date or dt.date.today()
-    for index, path in enumerate(files):
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        reader = reader_for(path)
-        if reader is None:
-            problems.append(Problem(path.name, None, None, None, "format",
-                                    "not a format cscperf reads (SSDA903 CSV or XML, CIN census XML, Annex A workbook, "
-                                    "workforce census XML, or a cscperf CSV template); skipped", WARNING))
-            results.append(FileResult(str(path), sha))      # listed, so the snapshot says what was not used
-            continue
-        try:
-            parts, found = reader.read(path)
-        except Exception as e:  # a file that cannot be read at all is rejected whole, saying why
-            problems.append(Problem(path.name, None, None, None, "unreadable",
-                                    f"could not be read as {reader.format}: {e}", ERROR))
-            results.append(FileResult(str(path), sha, reader.format))
-            continue
-        problems.extend(found)
-        if not parts:
-            results.append(FileResult(str(path), sha, reader.format))
-        for part in parts:
-            typed = _type_part(part, path, sha, reader.format, index, problems, reference, extract_date is not None)
-            results.append(typed.result if isinstance(typed, Typed) else typed)
-            if isinstance(typed, Typed):
-                typed_parts.setdefault(typed.layout.table, []).append(typed)
+    work = [(path, index, reference, extract_date is not None) for index, path in enumerate(files)]
+    if jobs is None:
+        jobs = (os.cpu_count() or 1) if sum(path.stat().st_size for path in files) >= PARALLEL_BYTES else 1
+    jobs = max(1, min(jobs, len(work)))
+    # Files are read and typed independently, so side by side; in order, so messages keep the files' order.
+    # spawn, not fork: the scratch DuckDB connection and any threads must not be copied mid-flight.
+    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) if jobs > 1 else nullcontext() as pool:
+        for file_results, typed, found in (pool.map if pool else map)(_read_file, work):
+            results += file_results
+            problems += found
+            for t in typed:
+                typed_parts.setdefault(t.layout.table, []).append(t)
 
     _assign_collection_years(typed_parts, reference)
     problems.extend(yearcodes.check_parts(typed_parts))   # codes outside their collection year's list
@@ -152,6 +148,36 @@ def read_files(paths: list[str | Path], on_error: str = "abort", extract_date: d
     if on_error == "abort" and any(p.severity == ERROR for p in problems):
         raise LoadError(problems)
     return Loaded(tables, results, problems, coverage, extract_date)
+
+
+def _read_file(work: tuple[Path, int, dt.date, bool]) -> tuple[list[FileResult], list[Typed], list[Problem]]:
+    """One file read, typed and checked: what became of each of its parts, the typed parts, the problems."""
+    path, index, reference, reference_given = work
+    results: list[FileResult] = []
+    typed_parts: list[Typed] = []
+    problems: list[Problem] = []
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    reader = reader_for(path)
+    if reader is None:
+        problems.append(Problem(path.name, None, None, None, "format",
+                                "not a format cscperf reads (SSDA903 CSV or XML, CIN census XML, Annex A workbook, "
+                                "workforce census XML, or a cscperf CSV template); skipped", WARNING))
+        return [FileResult(str(path), sha)], [], problems      # listed, so the snapshot says what was not used
+    try:
+        parts, found = reader.read(path)
+    except Exception as e:  # a file that cannot be read at all is rejected whole, saying why
+        problems.append(Problem(path.name, None, None, None, "unreadable",
+                                f"could not be read as {reader.format}: {e}", ERROR))
+        return [FileResult(str(path), sha, reader.format)], [], problems
+    problems.extend(found)
+    if not parts:
+        results.append(FileResult(str(path), sha, reader.format))
+    for part in parts:
+        typed = _type_part(part, path, sha, reader.format, index, problems, reference, reference_given)
+        results.append(typed.result if isinstance(typed, Typed) else typed)
+        if isinstance(typed, Typed):
+            typed_parts.append(typed)
+    return results, typed_parts, problems
 
 
 def _type_part(part: Part, path: Path, sha: str, fmt: str, index: int, problems: list[Problem],
