@@ -170,7 +170,11 @@ def test_files_read_side_by_side_give_what_one_reader_gives(parity_council, tmp_
         f.write("VBAD,01001615,CP,31/02/2023,true,true,HOME\n")
     (tmp_path / "cms" / "notes.txt").write_text("not a return\n")
     one = read_files(folders, on_error="reject", jobs=1)
-    two = read_files(folders, on_error="reject", jobs=2)
+    told = []
+    two = read_files(folders, on_error="reject", jobs=2, progress=lambda name, fraction: told.append((name, fraction)))
+    read_in_turn = [Path(path).name for path in dict.fromkeys(f.path for f in one.files)]
+    assert [name for name, _ in told] == read_in_turn   # each file as it is read, in order
+    assert [f for _, f in told] == [n / len(read_in_turn) for n in range(1, len(read_in_turn) + 1)]
     assert any(p.file == "notes.txt" and p.rule == "header" for p in one.problems)
     assert any(p.file == "visits.csv" and p.value == "31/02/2023" for p in one.problems)
     assert two.problems == one.problems

@@ -146,10 +146,11 @@ def load(
     councils: bool = typer.Option(False, "--councils", help="Each sub-folder of the folders given is one council "
                                   "(named by its cscperf.toml's council code, else the folder's name): load them side by "
                                   "side into one snapshot, for figures per council and pooled (docs/councils.md)."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", help="With --councils: councils read at once (default: one per core)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", help="Processes reading at once: councils with --councils (default: "
+                                       "one per core), else files (default: one per core when the files are large)."),
 ):
     """Check files and load them into the store as one snapshot (all of it, or none)."""
-    from cscperf.pipeline import load_files
+    from cscperf.pipeline import load_files, progress_bar, reading
     from cscperf.sources.problems import LoadError
 
     cfg = settings(config, store)
@@ -157,10 +158,16 @@ def load(
         _load_councils(cfg, paths, reject_bad_rows, parse_date(extract_date, "--extract-date"), label,
                        parse_date(covers_from, "--from"), jobs, problems_csv)
         return
+    if jobs is not None and jobs < 1:
+        fail(f"--jobs {jobs}; expected 1 or more")
     try:
-        sid, loaded = load_files(cfg, paths, reject=reject_bad_rows, extract_date=parse_date(extract_date, "--extract-date"),
-                                 label=label, covers_from=parse_date(covers_from, "--from"),
-                                 dfe=_dfe_options(cfg, la_code) if dfe_rules else None)
+        with progress_bar() as bar:
+            task = bar.add_task("Reading files", total=1.0)
+            sid, loaded = load_files(cfg, paths, reject=reject_bad_rows, extract_date=parse_date(extract_date, "--extract-date"),
+                                     label=label, covers_from=parse_date(covers_from, "--from"),
+                                     dfe=_dfe_options(cfg, la_code) if dfe_rules else None, jobs=jobs,
+                                     progress=reading(bar, task))
+            bar.update(task, completed=1.0, description="Loaded files")
     except LoadError as e:
         _print_problems(e.problems)
         if problems_csv:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Callable
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -18,6 +19,15 @@ def progress_bar(console: Console | None = None) -> Progress:
                     TimeElapsedColumn(), console=console or Console(stderr=True), transient=False)
 
 
+def reading(bar: Progress, task) -> Callable[[str, float], None]:
+    """A load's `progress` for a bar: reading the files fills most of it; checking across tables and storing
+    the snapshot, which come after, the rest (the caller completes it)."""
+    def told(name: str, fraction: float) -> None:
+        bar.update(task, completed=0.8 * fraction,
+                   description=("Checking and storing" if fraction >= 1 else f"Read {name}")[:28])
+    return told
+
+
 def run_synth(out: Path, *, seed: int = 2019, scale: float = 1.0, progress=None, **options):
     """Write a synthetic council; options not given (None) keep the generator's defaults."""
     from cscperf import synth
@@ -27,14 +37,16 @@ def run_synth(out: Path, *, seed: int = 2019, scale: float = 1.0, progress=None,
 
 
 def load_files(cfg: Config, paths: list[Path], reject: bool = False, extract_date: dt.date | None = None,
-               label: str | None = None, covers_from: dt.date | None = None, dfe=None):
+               label: str | None = None, covers_from: dt.date | None = None, dfe=None, jobs: int | None = None,
+               progress=None):
     """Read and check the files, then store them as one snapshot. Raises LoadError with the problems.
-    dfe: a `sources.dfe.Options` to run the DfE's validation rules too (stored with the problems)."""
+    dfe: a `sources.dfe.Options` to run the DfE's validation rules too (stored with the problems).
+    jobs and progress: as `read_files` takes them."""
     from cscperf.sources.load import read_files
     from cscperf.store import Store
 
     loaded = read_files(paths, on_error="reject" if reject else "abort", extract_date=extract_date,
-                        covers_from=covers_from, dfe=dfe)
+                        covers_from=covers_from, dfe=dfe, jobs=jobs, progress=progress)
     with Store.of(cfg) as store:
         sid = store.write_snapshot(loaded, council=cfg.council_name, label=label)
     return sid, loaded
@@ -129,7 +141,8 @@ def run_demo(folder: Path, *, scale: float = 1.0, seed: int = 2019, console: Con
         if cfg.store.exists():
             cfg.store.unlink()  # the demo starts afresh each time
         load_files(cfg, [folder / "ssda903", folder / "cms", folder / "workforce", folder / "cin_census"],
-                   extract_date=summary.extract_date, covers_from=summary.start, label="synthetic council")
+                   extract_date=summary.extract_date, covers_from=summary.start, label="synthetic council",
+                   progress=reading(bar, task))
         bar.update(task, completed=1, description="Loaded files")
         ahead.adopt()
     with Store.of(cfg) as store:

@@ -23,6 +23,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Callable
 
 import pyarrow as pa
 
@@ -103,7 +104,7 @@ def expand(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
 
 def read_files(paths: list[str | Path], on_error: str = "abort", extract_date: dt.date | None = None,
                covers_from: dt.date | None = None, max_listed: int = checks.MAX_LISTED, dfe=None,
-               jobs: int | None = None) -> Loaded:
+               jobs: int | None = None, progress: Callable[[str, float], None] | None = None) -> Loaded:
     """Read, check and merge files. on_error: "abort" (any error stops the load: LoadError, with
     every problem found) or "reject" (rows with errors are left out, and files that cannot be read
     are left out whole). extract_date and covers_from, when known, say what period the extracts
@@ -111,7 +112,8 @@ def read_files(paths: list[str | Path], on_error: str = "abort", extract_date: d
     date (after today, when it is not given) are reported and kept out of that period. max_listed: warnings listed one by
     one per rule, file and column (0: all). dfe: a `sources.dfe.Options` to run the DfE's own
     validation rules too (warnings `dfe:<code>`; see `sources.dfe`). jobs: processes reading files side by side;
-    None: one per core when the files are large enough to repay starting them (`PARALLEL_BYTES`), else 1."""
+    None: one per core when the files are large enough to repay starting them (`PARALLEL_BYTES`), else 1.
+    progress: told each file's name and the share of the files read so far, as each is read."""
     files, problems = expand(paths)
     results: list[FileResult] = []
     typed_parts: dict[str, list[Typed]] = {}
@@ -123,7 +125,9 @@ def read_files(paths: list[str | Path], on_error: str = "abort", extract_date: d
     # Files are read and typed independently, so side by side; in order, so messages keep the files' order.
     # spawn, not fork: the scratch DuckDB connection and any threads must not be copied mid-flight.
     with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) if jobs > 1 else nullcontext() as pool:
-        for file_results, typed, found in (pool.map if pool else map)(_read_file, work):
+        for done, (file_results, typed, found) in enumerate((pool.map if pool else map)(_read_file, work), start=1):
+            if progress:
+                progress(files[done - 1].name, done / len(files))
             results += file_results
             problems += found
             for t in typed:
