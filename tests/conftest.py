@@ -32,3 +32,29 @@ def parity_council(tmp_path_factory):
     from parity import build
 
     return build(tmp_path_factory.mktemp("parity_council"))
+
+
+POSTGRES = os.environ.get("CSCPERF_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """postgres_database(name) yields the URL of a new database on the server at 127.0.0.1:5432
+    (CSCPERF_TEST_POSTGRES overrides), dropped afterwards; the test is skipped, saying why, where no server
+    answers. Use it as `yield from postgres_database("name")` in a fixture of your own."""
+    def make(name: str):
+        psycopg = pytest.importorskip("psycopg")
+        try:
+            admin = psycopg.connect(POSTGRES, autocommit=True, connect_timeout=3)
+        except psycopg.OperationalError as e:
+            pytest.skip(f"no PostgreSQL server at {POSTGRES} ({str(e).strip().splitlines()[0]}); "
+                        "start one (or set CSCPERF_TEST_POSTGRES) to run this test")
+        database = f"cscperf_{name}_{os.getpid()}"
+        admin.execute(f"DROP DATABASE IF EXISTS {database}")
+        admin.execute(f"CREATE DATABASE {database}")
+        try:
+            yield POSTGRES.rsplit("/", 1)[0] + "/" + database
+        finally:
+            admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+            admin.close()
+    return make

@@ -3,32 +3,15 @@
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
 
 from parity import differences, report
 
-SERVER = os.environ.get("CSCPERF_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
 @pytest.fixture(scope="module")
-def database():
-    psycopg = pytest.importorskip("psycopg")
-    try:
-        admin = psycopg.connect(SERVER, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as e:
-        pytest.skip(f"no PostgreSQL server at {SERVER} ({str(e).strip().splitlines()[0]}); "
-                    "start one (or set CSCPERF_TEST_POSTGRES) to run the parity test")
-    name = f"cscperf_parity_{os.getpid()}"
-    admin.execute(f"DROP DATABASE IF EXISTS {name}")
-    admin.execute(f"CREATE DATABASE {name}")
-    try:
-        yield SERVER.rsplit("/", 1)[0] + "/" + name
-    finally:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.close()
+def database(postgres_database):
+    yield from postgres_database("parity")
 
 
 def test_postgres_matches_duckdb_and_reports(parity_council, database, tmp_path):

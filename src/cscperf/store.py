@@ -142,6 +142,11 @@ class Store:
             self.con.execute(f'CREATE TABLE IF NOT EXISTS "{t.name}" (snapshot_id INTEGER, {cols})')
             # Which council a row is from, in a snapshot of several (write_councils; docs/councils.md).
             self.con.execute(f'ALTER TABLE "{t.name}" ADD COLUMN IF NOT EXISTS council VARCHAR')
+        if is_postgres(self.engine):
+            # A server reads results by snapshot (reports, the dashboard) and the dashboard watches the newest
+            # computation on every page (web.data.SERVER_FINGERPRINT): indexes keep both from reading every row.
+            self.con.execute("CREATE INDEX IF NOT EXISTS results_snapshot ON results (snapshot, catalogue_version)")
+            self.con.execute("CREATE INDEX IF NOT EXISTS results_computed_at ON results (computed_at)")
         found = self._one("SELECT value FROM meta WHERE key = 'schema_version'")
         if found is None:
             self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])

@@ -13,7 +13,7 @@ import time
 import httpx
 import pytest
 
-from webhelpers import csrf_of, sign_in
+from webhelpers import add_action_and_see_it, csrf_of, sign_in
 
 CHILD_ID = re.compile(r"\b0\d{7}\b")          # the synthetic council's child ids: 8 digits with a leading zero
 
@@ -382,21 +382,7 @@ def test_pages_survive_a_load_holding_the_store(server, council, as_role):
 
 
 def test_the_command_line_can_write_while_the_dashboard_runs(server, council, as_role):
-    from typer.testing import CliRunner
-
-    from cscperf.cli import app
-
-    c = as_role("analyst")
-    c.get("/")
-    result = CliRunner().invoke(app, ["actions", "add", "Written while the dashboard runs", "--meeting", "2024-03-19",
-                                      "--owner", "Analyst", "-c", str(council.folder / "cscperf.toml")])
-    assert result.exit_code == 0, result.output
-    for _ in range(20):
-        if "Written while the dashboard runs" in c.get("/actions").text:
-            break
-        time.sleep(0.2)
-    else:
-        pytest.fail("the dashboard did not see the new action")
+    add_action_and_see_it(as_role("analyst"), council.folder / "cscperf.toml", "Written while the dashboard runs")
 
 
 def test_the_full_quality_report_is_linked_for_analysts(as_role, council):

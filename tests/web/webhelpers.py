@@ -76,3 +76,20 @@ def sign_in(base: str, username: str, password: str) -> httpx.Client:
 
 def csrf_of(html: str) -> str:
     return TOKEN.search(html).group(1)
+
+
+def add_action_and_see_it(client: httpx.Client, config: Path, text: str) -> None:
+    """`cscperf actions add` run beside the dashboard; the actions page shows it within a few seconds."""
+    from typer.testing import CliRunner
+
+    from cscperf.cli import app
+
+    client.get("/actions")
+    result = CliRunner().invoke(app, ["actions", "add", text, "--meeting", "2024-03-19", "--owner", "Analyst",
+                                      "-c", str(config)])
+    assert result.exit_code == 0, result.output
+    for _ in range(20):
+        if text in client.get("/actions").text:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the dashboard did not show the new action {text!r}")

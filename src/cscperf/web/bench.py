@@ -151,7 +151,7 @@ def run(config_path: Path, people: int = 20, seconds: float = 60.0, seed: int = 
     from cscperf.store import Store
 
     cfg = config_mod.load(config_path)
-    with Store(cfg.store, read_only=True) as store:
+    with Store.of(cfg, read_only=True) as store:
         sid = store.latest_snapshot()
         teams = [r[0] for r in store.con.execute("SELECT team_id FROM teams WHERE snapshot_id = ? ORDER BY team_id",
                                                  [sid]).fetchall()]

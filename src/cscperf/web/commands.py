@@ -31,7 +31,7 @@ def _known_teams(cfg) -> list[str] | None:
     from cscperf.store import Store
 
     try:
-        with Store(cfg.store, read_only=True) as s:
+        with Store.of(cfg, read_only=True) as s:
             sid = s.latest_snapshot()
             return [r[0] for r in s.con.execute("SELECT team_id FROM teams WHERE snapshot_id = ? ORDER BY team_id",
                                                 [sid]).fetchall()]
@@ -208,7 +208,7 @@ def demo_users(config_path: Path) -> list[tuple[str, str, str, str]]:
     from cscperf.web.db import WebDB, default_path
 
     cfg = config_mod.load(config_path)
-    with Store(cfg.store, read_only=True) as s:
+    with Store.of(cfg, read_only=True) as s:
         snap = s.snapshot(None)
         found = s.con.execute(
             "SELECT team_id FROM allocations WHERE snapshot_id = ? AND team_id IS NOT NULL AND start_date <= ? "

@@ -18,6 +18,10 @@ being updated, and answers a page that needs the store with 503 ("try again in a
 
 Within the process a readers-writer lock keeps reads and the rare write apart (DuckDB will not open
 a read-write connection while a read-only one is open in the same process).
+
+On a PostgreSQL store (config engine) the same short connections are opened to the server, which has no
+file to watch and no lock to wait for: `fingerprint` asks for the newest snapshot, computation and action
+update instead (SERVER_FINGERPRINT).
 """
 
 from __future__ import annotations
@@ -34,9 +38,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 from cscperf.config import Config
-from cscperf.store import Snapshot, Store
+from cscperf.connections import is_postgres
+from cscperf.store import Snapshot, Store, StoreError
 
 ALL = "all"   # the whole-council row of the results (engine.ALL)
+# On a PostgreSQL store, what `DashboardData.fingerprint` watches: every load adds a snapshot, every compute
+# stamps its results, every action edit adds an update (the tables are only ever added to).
+SERVER_FINGERPRINT = ("SELECT (SELECT max(snapshot_id) FROM snapshots), (SELECT max(computed_at) FROM results), "
+                      "(SELECT count(*) FROM actions), (SELECT count(*) FROM action_updates)")
 
 
 class StoreBusy(RuntimeError):
@@ -241,7 +250,21 @@ class DashboardData:
 
     # ---- connections ---------------------------------------------------------------------------
 
+    @property
+    def on_server(self) -> bool:
+        """The store is a PostgreSQL database, not a DuckDB file (docs/engines.md)."""
+        return is_postgres(self.config.engine)
+
     def fingerprint(self) -> tuple:
+        """What changes when data is loaded or computed or an action is edited: the file's size and time;
+        on a server, the newest snapshot, computation and action update (a cheap query)."""
+        if self.on_server:
+            with self.read() as store:
+                if not store.has_table("results"):
+                    raise NoData(f"The database {store.path} holds no cscperf store yet: load data with "
+                                 "`cscperf load FILES...`, then `cscperf compute`.")
+                return tuple(store.con.execute(SERVER_FINGERPRINT).fetchall()[0])
+
         def stat(p: Path):
             try:
                 s = os.stat(p)
@@ -253,6 +276,11 @@ class DashboardData:
     def _open(self, read_only: bool) -> Store:
         import duckdb
 
+        if self.on_server:   # a server takes readers and writers side by side: no lock to wait for
+            try:
+                return Store(self.path, read_only=read_only, engine=self.config.engine)
+            except StoreError as e:
+                raise StoreBusy(str(e)) from None
         if not self.path.exists():
             raise NoData(f"There is no store at {self.path} yet: load data with `cscperf load FILES...`, "
                          "then `cscperf compute`.")
@@ -320,9 +348,11 @@ class DashboardData:
 
         with self.read() as store:
             snaps = store.snapshots()
-            computed = {r[0]: (r[1], r[2]) for r in store.con.execute(
-                "SELECT snapshot, arg_max(catalogue_version, computed_at), max(computed_at) FROM results GROUP BY snapshot"
-            ).fetchall()}
+            computed: dict[int, tuple] = {}   # snapshot -> (catalogue version, computed at) of its latest computation
+            for sid, version, at in store.con.execute(
+                    "SELECT snapshot, catalogue_version, max(computed_at) FROM results GROUP BY snapshot, catalogue_version "
+                    "ORDER BY 3").fetchall():
+                computed[sid] = (version, at)
             months: dict[int, list] = {}
             for sid, (version, _at) in computed.items():
                 months[sid] = [r[0] for r in store.con.execute(
