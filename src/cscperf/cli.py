@@ -268,7 +268,7 @@ def validate(
     cfg = settings(config, None)
     loaded = read_files(paths, on_error="reject", extract_date=parse_date(extract_date, "--extract-date"),
                         covers_from=parse_date(covers_from, "--from"),
-                        dfe=_dfe_options(cfg, la_code) if dfe_rules else None)
+                        dfe=_dfe_options(cfg, la_code) if dfe_rules else None, jobs=None)   # large files side by side
     errors = [p for p in loaded.problems if p.severity == "error"]
     warnings = [p for p in loaded.problems if p.severity == "warning"]
     per_file: dict[str, list[int]] = {}

@@ -37,7 +37,7 @@ def run_synth(out: Path, *, seed: int = 2019, scale: float = 1.0, progress=None,
 
 
 def load_files(cfg: Config, paths: list[Path], reject: bool = False, extract_date: dt.date | None = None,
-               label: str | None = None, covers_from: dt.date | None = None, dfe=None, jobs: int | None = None,
+               label: str | None = None, covers_from: dt.date | None = None, dfe=None, jobs: int | None = 1,
                progress=None):
     """Read and check the files, then store them as one snapshot. Raises LoadError with the problems.
     dfe: a `sources.dfe.Options` to run the DfE's validation rules too (stored with the problems).
@@ -142,7 +142,7 @@ def run_demo(folder: Path, *, scale: float = 1.0, seed: int = 2019, console: Con
             cfg.store.unlink()  # the demo starts afresh each time
         load_files(cfg, [folder / "ssda903", folder / "cms", folder / "workforce", folder / "cin_census"],
                    extract_date=summary.extract_date, covers_from=summary.start, label="synthetic council",
-                   progress=reading(bar, task))
+                   jobs=None, progress=reading(bar, task))
         bar.update(task, completed=1, description="Loaded files")
         ahead.adopt()
     with Store.of(cfg) as store:

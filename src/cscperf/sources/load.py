@@ -104,7 +104,7 @@ def expand(paths: list[str | Path]) -> tuple[list[Path], list[Problem]]:
 
 def read_files(paths: list[str | Path], on_error: str = "abort", extract_date: dt.date | None = None,
                covers_from: dt.date | None = None, max_listed: int = checks.MAX_LISTED, dfe=None,
-               jobs: int | None = None, progress: Callable[[str, float], None] | None = None) -> Loaded:
+               jobs: int | None = 1, progress: Callable[[str, float], None] | None = None) -> Loaded:
     """Read, check and merge files. on_error: "abort" (any error stops the load: LoadError, with
     every problem found) or "reject" (rows with errors are left out, and files that cannot be read
     are left out whole). extract_date and covers_from, when known, say what period the extracts
@@ -112,7 +112,9 @@ def read_files(paths: list[str | Path], on_error: str = "abort", extract_date: d
     date (after today, when it is not given) are reported and kept out of that period. max_listed: warnings listed one by
     one per rule, file and column (0: all). dfe: a `sources.dfe.Options` to run the DfE's own
     validation rules too (warnings `dfe:<code>`; see `sources.dfe`). jobs: processes reading files side by side;
-    None: one per core when the files are large enough to repay starting them (`PARALLEL_BYTES`), else 1.
+    None: one per core when the files are large enough to repay starting them (`PARALLEL_BYTES`), else 1 (the
+    commands' choice). It is 1 unless asked: a process started by `spawn` imports the caller's main module, which
+    a script without an `if __name__ == "__main__":` guard would run again.
     progress: told each file's name and the share of the files read so far, as each is read."""
     files, problems = expand(paths)
     results: list[FileResult] = []
