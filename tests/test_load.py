@@ -183,3 +183,15 @@ def test_files_read_side_by_side_give_what_one_reader_gives(parity_council, tmp_
     assert sorted(two.tables) == sorted(one.tables)
     for name, table in one.tables.items():
         assert two.tables[name].equals(table), name
+
+
+def test_where_no_reader_process_can_start_the_files_are_read_here(tmp_path, monkeypatch):
+    """A sandbox without shared memory refuses to make process pools (OSError); the load goes on in-process."""
+    from cscperf.sources import load
+
+    def refuse(*args, **kwargs):
+        raise OSError(38, "Function not implemented")
+    monkeypatch.setattr(load, "ProcessPoolExecutor", refuse)
+    files = [write(tmp_path / "episodes.csv", [EPISODES_HEADER, *GOOD_EPISODES])]
+    loaded = read_files(files, jobs=2)
+    assert loaded.tables["cla_episodes"].num_rows == 2 and not loaded.problems

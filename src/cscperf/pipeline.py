@@ -169,9 +169,11 @@ class CompilingAhead:
         from cscperf import engine
 
         if cfg.engine == DUCKDB and self._pool is None:
-            # spawn, not fork: this process may hold DuckDB's threads
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-            self._future = self._pool.submit(engine.compile_ahead, cfg)
+            try:   # spawn, not fork: this process may hold DuckDB's threads
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+                self._future = self._pool.submit(engine.compile_ahead, cfg)
+            except (OSError, NotImplementedError):   # no processes here (a sandbox without shared memory)
+                self._pool = self._future = None
 
     def adopt(self) -> None:
         """Wait for the compiled SQL and keep it in this process."""

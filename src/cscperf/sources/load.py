@@ -125,8 +125,7 @@ def read_files(paths: list[str | Path], on_error: str = "abort", extract_date: d
         jobs = (os.cpu_count() or 1) if sum(path.stat().st_size for path in files) >= PARALLEL_BYTES else 1
     jobs = max(1, min(jobs, len(work)))
     # Files are read and typed independently, so side by side; in order, so messages keep the files' order.
-    # spawn, not fork: the scratch DuckDB connection and any threads must not be copied mid-flight.
-    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) if jobs > 1 else nullcontext() as pool:
+    with _readers(jobs) or nullcontext() as pool:
         for done, (file_results, typed, found) in enumerate((pool.map if pool else map)(_read_file, work), start=1):
             if progress:
                 progress(files[done - 1].name, done / len(files))
@@ -154,6 +153,17 @@ def read_files(paths: list[str | Path], on_error: str = "abort", extract_date: d
     if on_error == "abort" and any(p.severity == ERROR for p in problems):
         raise LoadError(problems)
     return Loaded(tables, results, problems, coverage, extract_date)
+
+
+def _readers(jobs: int) -> ProcessPoolExecutor | None:
+    """`jobs` reader processes, or None (read in this process) for one job or where processes cannot be
+    started (a sandbox without shared memory for their queues)."""
+    if jobs < 2:
+        return None
+    try:   # spawn, not fork: the scratch DuckDB connection and any threads must not be copied mid-flight
+        return ProcessPoolExecutor(jobs, mp_context=get_context("spawn"))
+    except (OSError, NotImplementedError):
+        return None
 
 
 def _read_file(work: tuple[Path, int, dt.date, bool]) -> tuple[list[FileResult], list[Typed], list[Problem]]:
