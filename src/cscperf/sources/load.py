@@ -82,6 +82,7 @@ class Typed:
     index: int                       # order of the file in the load (later files win ties)
     covers: tuple[dt.date, dt.date] | None = None
     part: Part | None = None         # the text as read (for checks that need the file as written)
+    part_index: int = 0              # order of the part in its file, e.g. a workbook's sheet (later parts win ties)
 
     @property
     def label(self) -> str:
@@ -188,10 +189,11 @@ def _read_file(work: tuple[Path, int, dt.date, bool]) -> tuple[list[FileResult],
     problems.extend(found)
     if not parts:
         results.append(FileResult(str(path), sha, reader.format))
-    for part in parts:
+    for part_index, part in enumerate(parts):
         typed = _type_part(part, path, sha, reader.format, index, problems, reference, reference_given)
         results.append(typed.result if isinstance(typed, Typed) else typed)
         if isinstance(typed, Typed):
+            typed.part_index = part_index
             typed_parts.append(typed)
     return results, typed_parts, problems
 
@@ -251,7 +253,7 @@ def _assign_collection_years(parts: dict[str, list[Typed]], reference: dt.date |
 def _merge(parts: dict[str, list[Typed]]) -> dict[str, pa.Table]:
     """One table per canonical table; a record held by several parts is one row: the richer source
     (a template over a return), then the later collection year, then the later file, then the later
-    row of one file. Each row keeps `_name` and `_line`, where the row that was kept came from, for
+    part of one file (a workbook's later sheet), then the later row of one part. Each row keeps `_name` and `_line`, where the row that was kept came from, for
     the checks across tables; `read_files` drops them before the tables are stored.
 
     Sources name the same record differently (a CIN census referral has a made-up id, the case
@@ -273,9 +275,11 @@ def _merge(parts: dict[str, list[Typed]]) -> dict[str, pa.Table]:
             typed = (typed.append_column("_priority", pa.array([t.layout.priority] * n, pa.int32()))
                           .append_column("_year", pa.array([result.collection_year or 0] * n, pa.int32()))
                           .append_column("_file", pa.array([t.index] * n, pa.int32()))
+                          .append_column("_part", pa.array([t.part_index] * n, pa.int32()))
                           .append_column("_name", pa.array([t.label] * n, pa.string())))
             pieces.append(typed)
         allrows = pa.concat_tables(pieces, promote_options="default")
+        allrows = allrows.append_column("_seq", pa.array(range(allrows.num_rows), pa.int64()))   # the last tie-break
         for column, target in spec.references:
             if kept_ids.get(target):
                 mapping = kept_ids[target]
@@ -284,7 +288,8 @@ def _merge(parts: dict[str, list[Typed]]) -> dict[str, pa.Table]:
         con.register("allrows", allrows)
         key = ", ".join(f'"{k}"' for k in spec.key)
         cols = ", ".join(f'"{c}"' for c in spec.names)
-        order = "_priority DESC, _year DESC, _file DESC, _line DESC"
+        # Every tie broken, so the row kept never depends on the order DuckDB's threads meet the rows in.
+        order = "_priority DESC, _year DESC, _file DESC, _part DESC, _line DESC, _seq DESC"
         if spec.id:
             kept_ids[name] = dict(con.sql(f"""
                 SELECT DISTINCT "{spec.id}", kept FROM (
