@@ -93,7 +93,9 @@ def last_ceasings(ctx: Context, window: str = "period_start") -> ibis.Table:
     reason_ceased, reason_group, placement_type (of the episode that ended)."""
     eps = cla_episodes(ctx.t).filter(_.end_date.notnull() & (_.reason_ceased.fill_null("") != "X1"))
     ceasing = in_window(ctx.periods, eps, "end_date", window)
-    order = ibis.window(group_by=["period_end", "person_id"], order_by=ibis.desc("end_date"))
+    # Two episodes ending the same day (an overlap the checks warn of): the later-starting one, so the pick is
+    # the same every run (an episode is one per child and start date).
+    order = ibis.window(group_by=["period_end", "person_id"], order_by=[ibis.desc("end_date"), ibis.desc("start_date")])
     ceasing = ceasing.mutate(_r=ibis.row_number().over(order)).filter(_._r == 0)
     return ceasing.select("period_end", "person_id", "reason_ceased", "placement_type", ceased=_.end_date,
                           reason_group=reason_group(_.reason_ceased))
