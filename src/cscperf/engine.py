@@ -222,6 +222,20 @@ def summable(store: Store, u: ibis.Table, dims: tuple[str, ...]) -> ibis.Table:
     return store.materialise(u.select("period_end", "num", "den", *dims), "units")
 
 
+def summed_units(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: list[dt.date],
+                 allocated: ibis.Table | None, pooled: bool, by_month: bool) -> ibis.Table:
+    """The units `compute` sums for an indicator's figures at `ends`, with the child breakdowns: month by month
+    where it adds up by month. (`compile_ahead` compiles exactly these.)"""
+    return units(ind, store, snapshot_id, config, months_of(ind, ends) if by_month else ends, breakdowns=True,
+                 allocated=allocated, pooled=pooled, by_month=by_month)
+
+
+def allocations_at(store: Store, snapshot_id: int, ends: list[dt.date]) -> ibis.Table:
+    """Who held each child's case at each of `ends`, as a temporary table: worked out once for every
+    indicator's team and worker breakdowns."""
+    return store.materialise(allocated_at(ibis.memtable(periods_table(ends)), store.tables(snapshot_id)), "allocated")
+
+
 def compute(store: Store, config: Config, snapshot_id: int | None = None,
             indicators: list[Indicator] | None = None, progress: Callable[[str], None] | None = None,
             by_month: bool = True) -> pa.Table:
@@ -243,7 +257,7 @@ def compute(store: Store, config: Config, snapshot_id: int | None = None,
     # Who held each child's case at every month end: worked out once for all indicators' breakdowns.
     allocated = None
     if every_end and "allocations" in coverage and not pooled:
-        allocated = store.materialise(allocated_at(ibis.memtable(periods_table(every_end)), store.tables(sid)), "allocated")
+        allocated = allocations_at(store, sid, every_end)
     for ind, ends in inds:
         if progress:
             progress(ind.id)
@@ -252,8 +266,7 @@ def compute(store: Store, config: Config, snapshot_id: int | None = None,
         # Summed whole and by every breakdown in one query over the units' view (on Spark, over a temporary
         # table of the columns summed and grouped by: its units are an expression, not a view).
         by_months = ind.id in monthly
-        u = units(ind, store, sid, config, months_of(ind, ends) if by_months else ends, breakdowns=True,
-                  allocated=allocated, pooled=pooled, by_month=by_months)
+        u = summed_units(ind, store, sid, config, ends, allocated, pooled, by_months)
         dims = breakdowns_of(ind, u)
         by_breakdown = all_figures(store, summable(store, u, dims), ends, dims, ind.period if by_months else None)
         if pooled and not ind.by_council:   # ranked within the figure: each council's ranked apart
@@ -288,11 +301,9 @@ def compile_ahead(config: Config, allocations: bool = True) -> dict[str, str]:
     with tempfile.TemporaryDirectory(prefix="cscperf-compile-") as folder, Store(Path(folder) / "empty.duckdb") as store:
         ends = [dt.date(2024, 3, 31)]   # any month end: the SQL does not depend on which
         calendar(store, config, refresh=True)
-        allocated = store.materialise(allocated_at(ibis.memtable(periods_table(ends)), store.tables(0)),
-                                      "allocated") if allocations else None
+        allocated = allocations_at(store, 0, ends) if allocations else None
         for ind in catalogue():
-            units(ind, store, 0, config, months_of(ind, ends) if ind.by_month else ends, breakdowns=True,
-                  allocated=allocated, by_month=ind.by_month)
+            summed_units(ind, store, 0, config, ends, allocated, pooled=False, by_month=ind.by_month)
     return compiled.kept()
 
 
