@@ -71,7 +71,9 @@ def units(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: 
     cal = calendar(store, config)
     kind = SNAPSHOT if by_month else ind.period
     periods = periods_table(ends, kind)
-    options = dict(breakdowns=breakdowns, pooled=pooled, per_council=per_council)
+    # Each period a calendar month (Context.monthly): a month-end snapshot's or a month's, at month ends.
+    monthly = kind == SNAPSHOT and all(month_ends(d, d) == [d] for d in ends)
+    options = dict(breakdowns=breakdowns, pooled=pooled, per_council=per_council, monthly=monthly)
     if not store.compiles:
         return build_units(ind, store.tables(snapshot_id), ibis.memtable(periods), cal, params, allocated=allocated,
                            **options)
@@ -107,9 +109,9 @@ def indicator_params(ind: Indicator, config: Config) -> dict:
 
 
 def build_units(ind: Indicator, tables: dict, periods: ibis.Table, cal: ibis.Table, params: dict, breakdowns: bool,
-                allocated: ibis.Table | None, pooled: bool, per_council: bool) -> ibis.Table:
+                allocated: ibis.Table | None, pooled: bool, per_council: bool, monthly: bool = False) -> ibis.Table:
     """The Ibis expression of `units` over the given relations."""
-    u = ind.build(Context(tables, periods, cal, params, per_council))
+    u = ind.build(Context(tables, periods, cal, params, per_council, monthly))
     if breakdowns and "person_id" in u.columns:
         u = with_child_breakdowns(u, tables, allocated, by_allocation=not pooled)
     if (breakdowns and pooled and ind.by_council) or per_council:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ibis
 from ibis import _
 
-from cscperf.indicators.common import Context, flag, in_window, open_at, unit_key
+from cscperf.indicators.common import Context, flag, open_at, unit_key, with_middle
 from cscperf.indicators.spec import CONTEXT, DOWN, ROLLING_12, SNAPSHOT, UP, indicator
 
 POPULATION = "ONS mid-year population aged 0-17 (the mid-(Y-1) estimate for the year ending 31 March Y), per 10,000"
@@ -29,14 +29,14 @@ def as02(ctx: Context):
     done = ctx.t["assessments"].filter(_.authorised_date.notnull() & (_.authorised_date >= _.start_date))
     # Durations first: one calendar lookup per assessment, not one per assessment and month end.
     done = ctx.busdays(done, "start_date", "authorised_date", "duration_wd")
-    units = in_window(ctx.periods, done, "authorised_date")
+    units = ctx.in_window(done, "authorised_date")
     limit = p["limit"] - (1 if p["d2i_offset"] else 0)
     return units.mutate(unit_id=_.assessment_id, num=flag(_.duration_wd <= limit), den=1.0)
 
 
 def _authorised(ctx: Context) -> ibis.Table:
     """Assessments with an authorisation (completion) date in the period."""
-    return in_window(ctx.periods, ctx.t["assessments"].filter(_.authorised_date.notnull()), "authorised_date")
+    return ctx.in_window(ctx.t["assessments"].filter(_.authorised_date.notnull()), "authorised_date")
 
 
 @indicator(
@@ -85,7 +85,7 @@ def as02b(ctx: Context):
     done = _referral_date(ctx, ctx.t["assessments"].filter(_.authorised_date.notnull()))
     done = done.filter(_.referral_date.notnull() & (_.referral_date <= _.authorised_date))
     done = ctx.busdays(done, "referral_date", "authorised_date", "duration_wd")
-    units = in_window(ctx.periods, done, "authorised_date")
+    units = ctx.in_window(done, "authorised_date")
     limit = p["limit"] - (1 if p["d2i_offset"] else 0)
     return units.mutate(unit_id=_.assessment_id, num=flag(_.duration_wd <= limit), den=1.0)
 
@@ -108,16 +108,16 @@ def as03(ctx: Context):
     done = ctx.t["assessments"].filter(_.authorised_date.notnull() & (_.authorised_date >= _.start_date))
     # Durations first: one calendar lookup per assessment, not one per assessment and month end.
     done = ctx.busdays(done, "start_date", "authorised_date", "duration_wd")
-    units = in_window(ctx.periods, done, "authorised_date")
-    order = ibis.window(group_by=ctx.groups(units), order_by=["duration_wd", "assessment_id"])
-    whole = ibis.window(group_by=ctx.groups(units))
-    units = units.mutate(_rank=ibis.row_number().over(order), _n=_.assessment_id.count().over(whole))
-    middle = (_._rank == (_._n - 1) // 2) | (_._rank == _._n // 2)
+    done, groups = ctx.with_group(done)
+    units = ctx.in_window(done, "authorised_date")
+    # Ties of duration in order of assessment id (then the assessment's key, so that every tie is broken).
+    units = with_middle(units, ["period_end", *groups], "duration_wd", ["assessment_id", "person_id", "start_date"],
+                        "_middle")
     # The child is kept as `child`, not person_id, so that the engine adds no child breakdowns: the median of a
     # team's assessments is not a sum of its units.
-    return (units.mutate(unit_id=_.assessment_id, num=middle.ifelse(_.duration_wd.cast("float64"), 0.0),
-                         den=middle.ifelse(1.0, 0.0), child=_.person_id)
-            .drop("person_id", "_rank", "_n"))
+    return (units.mutate(unit_id=_.assessment_id, num=_._middle.ifelse(_.duration_wd.cast("float64"), 0.0),
+                         den=_._middle.ifelse(1.0, 0.0), child=_.person_id)
+            .drop("person_id", "_middle", *groups))
 
 
 @indicator(
@@ -154,7 +154,7 @@ def as04(ctx: Context):
 )
 def as05(ctx: Context):
     p = ctx.params
-    units = in_window(ctx.periods, ctx.t["referrals"], "referral_date")
+    units = ctx.in_window(ctx.t["referrals"], "referral_date")
     not_in_need = _.closure_date.notnull() & _.closure_reason.isin(list(p["not_in_need_reasons"]) or [""])
     if p["not_in_need_needs"]:
         not_in_need = not_in_need | _.primary_need.isin(list(p["not_in_need_needs"]))

@@ -6,7 +6,7 @@ import ibis
 from ibis import _
 
 from cscperf.indicators.breakdowns import NOT_RECORDED, age_at
-from cscperf.indicators.common import (Context, add_months, add_years, days_between, flag, has_earlier, in_window,
+from cscperf.indicators.common import (Context, add_months, add_years, days_between, flag, has_earlier,
                                        latest_before, open_at, unit_key)
 from cscperf.indicators.spec import CONTEXT, DOWN, ROLLING_12, SNAPSHOT, UP, indicator
 
@@ -78,7 +78,7 @@ def cp03a(ctx: Context):
 )
 def cp04(ctx: Context):
     plans = has_earlier(ctx.t["cp_plans"], "start_date", "earlier_plan")
-    units = in_window(ctx.periods, plans, "start_date")
+    units = ctx.in_window(plans, "start_date")
     second = _.earlier_plan
     if ctx.params["use_recorded_count"]:
         second = second | (_.previous_plans > 0).fill_null(False)
@@ -119,7 +119,7 @@ def cp01(ctx: Context):
     period=ROLLING_12, sources=("cp_plans",), reference="kpis.md CP02, §1.4", breakdowns=("category",),
 )
 def cp02(ctx: Context):
-    units = in_window(ctx.periods, ctx.t["cp_plans"], "start_date")
+    units = ctx.in_window(ctx.t["cp_plans"], "start_date")
     return units.mutate(unit_id=_.cp_plan_id, category=_.initial_category.fill_null(NOT_RECORDED), num=1.0, den=1.0)
 
 
@@ -136,7 +136,7 @@ def cp02(ctx: Context):
 )
 def cp03b(ctx: Context):
     ended = ctx.t["cp_plans"].filter(_.end_date.notnull())
-    units = in_window(ctx.periods, ended, "end_date")
+    units = ctx.in_window(ended, "end_date")
     long = _.end_date >= add_years(_.start_date, ctx.params["years"])
     return units.mutate(unit_id=_.cp_plan_id, num=flag(long), den=1.0)
 
@@ -162,7 +162,7 @@ def cp05(ctx: Context):
             & (prev._q_end <= plans.start_date) & (prev._q_end >= add_years(plans.start_date, -years)))
     joined = plans.left_join(prev, cond)
     marked = joined.group_by(list(plans.columns)).aggregate(previous_end=_._q_end.max())
-    units = in_window(ctx.periods, marked, "start_date")
+    units = ctx.in_window(marked, "start_date")
     return units.mutate(unit_id=_.cp_plan_id, num=flag(_.previous_end.notnull()), den=1.0)
 
 
@@ -200,7 +200,7 @@ def cp06(ctx: Context):
     cols = ["cp_plan_id", "person_id", "plan_start", "plan_end", "review_date", "due_date"]
     due = ibis.union(held.select(*cols), pending.select(*cols))
     due = due.filter(due.plan_end.isnull() | (due.due_date < due.plan_end))
-    units = in_window(ctx.periods, due, "due_date")
+    units = ctx.in_window(due, "due_date")
     # strftime, not a cast: DuckDB computes date + interval as a timestamp and Ibis drops the cast back to date.
     return units.mutate(unit_id=unit_key(_.cp_plan_id, _.due_date.strftime("%Y-%m-%d")),
                         num=flag(_.review_date <= _.due_date), den=1.0)
@@ -265,5 +265,5 @@ def cp10(ctx: Context):
     period=ROLLING_12, sources=("cp_plans",), reference="kpis.md CP10 (plans starting)", breakdowns=("category",),
 )
 def cp10b(ctx: Context):
-    units = in_window(ctx.periods, ctx.t["cp_plans"], "start_date")
+    units = ctx.in_window(ctx.t["cp_plans"], "start_date")
     return units.mutate(unit_id=_.cp_plan_id, category=_.initial_category.fill_null(NOT_RECORDED), num=1.0, den=1.0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ibis import _
 
-from cscperf.indicators.common import Context, days_between, flag, in_window, unit_key
+from cscperf.indicators.common import Context, days_between, flag, unit_key
 from cscperf.indicators.spec import CONTEXT, DOWN, QUARTER, ROLLING_12, UP, indicator
 
 
@@ -26,7 +26,7 @@ def ct03(ctx: Context):
              .aggregate(issued=_.issue_date.min(), concluded=_.final_order_date.max(),
                         children=_.person_id.count(), with_order=_.final_order_date.count()))
     done = cases.filter(_.with_order == _.children)
-    units = in_window(ctx.periods, done, "concluded")
+    units = ctx.in_window(done, "concluded")
     weeks = days_between(_.issued, _.concluded).cast("float64") / 7.0
     return units.mutate(unit_id=_.proceedings_id, num=weeks, den=1.0)
 
@@ -36,7 +36,7 @@ def _disposed(ctx: Context):
     the order, including no order and withdrawn) in the quarter: one unit per child and proceedings, with weeks =
     (final order - issue) in calendar days / 7 (MoJ: durations per child, to first disposal)."""
     rows = ctx.t["care_proceedings"].filter(_.final_order_date.notnull())
-    units = in_window(ctx.periods, rows, "final_order_date")
+    units = ctx.in_window(rows, "final_order_date")
     days = days_between(_.issue_date, _.final_order_date)
     return units.mutate(days=days, weeks=days.cast("float64") / 7.0, unit_id=unit_key(_.proceedings_id, _.person_id))
 
@@ -85,7 +85,7 @@ def ct02(ctx: Context):
     period=ROLLING_12, sources=("care_proceedings",), reference="kpis.md CT04, §1.4",
 )
 def ct04(ctx: Context):
-    units = in_window(ctx.periods, ctx.t["care_proceedings"], "issue_date")
+    units = ctx.in_window(ctx.t["care_proceedings"], "issue_date")
     return units.mutate(unit_id=unit_key(_.proceedings_id, _.person_id), num=1.0, den=1.0)
 
 
@@ -106,7 +106,7 @@ PLO_CONCLUDED = ("Pre-proceedings (PLO) cases concluded in the rolling 12 months
 )
 def ct05(ctx: Context):
     rows = ctx.t["pre_proceedings"].filter(_.decision_date.notnull())
-    units = in_window(ctx.periods, rows, "decision_date")
+    units = ctx.in_window(rows, "decision_date")
     weeks = days_between(_.start_date, _.decision_date).cast("float64") / 7.0
     return units.mutate(unit_id=unit_key(_.person_id, _.start_date), num=weeks, den=1.0)
 
@@ -126,6 +126,6 @@ def ct05(ctx: Context):
 def ct05b(ctx: Context):
     issued = [o.lower() for o in ctx.params["issued_outcomes"]]
     rows = ctx.t["pre_proceedings"].filter(_.decision_date.notnull())
-    units = in_window(ctx.periods, rows, "decision_date")
+    units = ctx.in_window(rows, "decision_date")
     diverted = _.court_application_date.isnull() & ~_.outcome.fill_null("").strip().lower().isin(issued)
     return units.mutate(unit_id=unit_key(_.person_id, _.start_date), num=flag(diverted), den=1.0)

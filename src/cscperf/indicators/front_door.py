@@ -6,7 +6,7 @@ import ibis
 from ibis import _
 
 from cscperf.indicators.breakdowns import NOT_RECORDED
-from cscperf.indicators.common import Context, flag, has_earlier, in_window
+from cscperf.indicators.common import Context, flag, has_earlier
 from cscperf.indicators.spec import CONTEXT, DOWN, ROLLING_12, indicator
 
 POPULATION = "ONS mid-year population aged 0-17 (the mid-(Y-1) estimate for the year ending 31 March Y), per 10,000"
@@ -27,19 +27,19 @@ POPULATION = "ONS mid-year population aged 0-17 (the mid-(Y-1) estimate for the 
 )
 def fd06(ctx: Context):
     refs = has_earlier(ctx.t["referrals"], "referral_date", "re_referral", within_months=ctx.params["lookback_months"])
-    units = in_window(ctx.periods, refs, "referral_date")
+    units = ctx.in_window(refs, "referral_date")
     return units.mutate(unit_id=_.referral_id, num=flag(_.re_referral), den=1.0)
 
 
 def _contacts(ctx: Context) -> ibis.Table:
     """Contacts dated in the period, with the source filled in for the breakdown."""
-    units = in_window(ctx.periods, ctx.t["contacts"], "contact_date")
+    units = ctx.in_window(ctx.t["contacts"], "contact_date")
     return units.mutate(contact_source=_.contact_source.fill_null(NOT_RECORDED))
 
 
 def _referrals(ctx: Context) -> ibis.Table:
     """Referrals (CIN episodes) dated in the period, with the source filled in for the breakdown."""
-    units = in_window(ctx.periods, ctx.t["referrals"], "referral_date")
+    units = ctx.in_window(ctx.t["referrals"], "referral_date")
     return units.mutate(referral_source=_.referral_source.fill_null(NOT_RECORDED))
 
 

@@ -6,7 +6,7 @@ import ibis
 from ibis import _
 
 from cscperf.indicators.breakdowns import NOT_RECORDED, age_at
-from cscperf.indicators.common import Context, as_int, cla_episodes, days_between, flag, in_window, open_in_window, unit_key
+from cscperf.indicators.common import Context, as_int, cla_episodes, days_between, flag, open_in_window, unit_key
 from cscperf.indicators.spec import CONTEXT, DOWN, ROLLING_12, UP, indicator
 
 WHILE_LOOKED_AFTER = ("Only missing incidents (type M) that start in the rolling 12 months while the child is looked "
@@ -40,7 +40,7 @@ def _incidents_per_child(ctx: Context, missing_type: str = "M") -> ibis.Table:
     """(period_end, person_id, incidents): incidents of the type starting in the window while looked after."""
     inc = ctx.t["missing_episodes"].filter(_.missing_type == missing_type)
     during_care = _during_care(ctx, inc).select("person_id", "start_date")
-    return (in_window(ctx.periods, during_care, "start_date")
+    return (ctx.in_window(during_care, "start_date")
             .group_by(["period_end", "person_id"])
             .aggregate(incidents=_.start_date.count()))
 
@@ -97,7 +97,7 @@ def mi06(ctx: Context):
     eps = ctx.t["missing_episodes"].filter((_.missing_type == "M") & _.end_date.notnull())
     if p["denominator"] == "accepted":
         eps = eps.filter(_.rhi_accepted.fill_null(False) | _.rhi_date.notnull())
-    units = in_window(ctx.periods, eps, "end_date")
+    units = ctx.in_window(eps, "end_date")
     gap = days_between(_.end_date, _.rhi_date)
     on_time = _.rhi_date.notnull() & (gap >= 0) & (gap <= p["within_days"])
     return units.mutate(unit_id=unit_key(_.person_id, _.start_date), num=flag(on_time), den=1.0)
@@ -139,11 +139,14 @@ OTHER_PLACEMENT = "other placement"
 )
 def mi03(ctx: Context):
     inc = _during_care(ctx, ctx.t["missing_episodes"].filter(_.missing_type == "M"))
-    units = in_window(ctx.periods, inc, "start_date")
+    inc, groups = ctx.with_group(inc)
+    units = ctx.in_window(inc, "start_date").mutate(unit_id=unit_key(_.person_id, _.start_date))
     per_child = ibis.window(group_by=["period_end", "person_id"])
     persons = ctx.t["persons"].select(_p_person=_.person_id, _p_dob=_.dob)
     units = units.left_join(persons, units.person_id == persons._p_person)
-    carrier = ibis.window(group_by=ctx.groups(units), order_by=["person_id", "start_date"])
+    # The carrier is the incident with the least unit id (one per child and start date): a minimum over each
+    # figure's units, where numbering them in order sorted every month end's incidents.
+    carrier = ibis.window(group_by=["period_end", *groups])
     place = ibis.cases(*[(units.placement_type.isin(list(codes)), label) for label, codes in PLACEMENT_GROUPS],
                        else_=OTHER_PLACEMENT)
     units = units.mutate(
@@ -155,9 +158,9 @@ def mi03(ctx: Context):
         location=ibis.cases((units.out_of_area == True, "outside the council's area"),  # noqa: E712
                             (units.out_of_area == False, "inside the council's area"),  # noqa: E712
                             else_=NOT_RECORDED),
-        den=(ibis.row_number().over(carrier) == 0).ifelse(1.0, 0.0),
-    ).drop("_p_person", "_p_dob")
-    return units.mutate(unit_id=unit_key(_.person_id, _.start_date), num=1.0)
+        den=(units.unit_id == units.unit_id.min().over(carrier)).ifelse(1.0, 0.0),
+    ).drop("_p_person", "_p_dob", *groups)
+    return units.mutate(num=1.0)
 
 
 @indicator(
@@ -210,7 +213,7 @@ def _missing_for(ctx: Context, cohort: str, ind: str) -> ibis.Table:
 )
 def mi05(ctx: Context):
     eps = _missing_for(ctx, ctx.params["cohort"], "MI05").filter(_.end_date.notnull())
-    units = in_window(ctx.periods, eps, "end_date")
+    units = ctx.in_window(eps, "end_date")
     return units.mutate(unit_id=unit_key(_.person_id, _.start_date), num=flag(_.rhi_offered), den=1.0)
 
 
@@ -228,7 +231,7 @@ def mi05(ctx: Context):
 )
 def mi07(ctx: Context):
     eps = _missing_for(ctx, ctx.params["cohort"], "MI07").filter(_.end_date.notnull() & _.rhi_offered.fill_null(False))
-    units = in_window(ctx.periods, eps, "end_date")
+    units = ctx.in_window(eps, "end_date")
     return units.mutate(unit_id=unit_key(_.person_id, _.start_date), num=flag(_.rhi_accepted), den=1.0)
 
 
@@ -255,7 +258,7 @@ def mi08(ctx: Context):
     given = ibis.window(group_by=["person_id", "start_date"])
     reasons = reasons.mutate(_given=as_int(reasons.reason != NOT_RECORDED).sum().over(given))
     reasons = reasons.filter((reasons.reason != NOT_RECORDED) | (reasons._given == 0)).drop("_given")
-    units = in_window(ctx.periods, reasons, "rhi_date")
+    units = ctx.in_window(reasons, "rhi_date")
     first = ibis.window(group_by=["period_end", "person_id", "start_date"], order_by="reason")
     units = units.mutate(den=(ibis.row_number().over(first) == 0).ifelse(1.0, 0.0))
     return units.mutate(unit_id=unit_key(_.person_id, _.start_date, _.reason), num=1.0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ibis
 from ibis import _
 
-from cscperf.indicators.common import Context, flag, has_earlier, in_window
+from cscperf.indicators.common import Context, flag, has_earlier
 from cscperf.indicators.spec import CONTEXT, DOWN, ROLLING_12, UP, indicator
 
 POPULATION = "ONS mid-year population aged 0-17 (the mid-(Y-1) estimate for the year ending 31 March Y), per 10,000"
@@ -33,7 +33,7 @@ def s47_03(ctx: Context):
     linked = (icpcs.join(s47, icpcs.s47_id == s47._s_id)
               .filter(_.s47_start.notnull() & (_.icpc_date >= _.s47_start))
               .drop("_s_id"))
-    units = in_window(ctx.periods, linked, "icpc_date")
+    units = ctx.in_window(linked, "icpc_date")
     units = ctx.busdays(units, "s47_start", "icpc_date", "duration_wd")
     limit = p["limit"] - (1 if p["d2i_offset"] else 0)
     return units.mutate(unit_id=_.icpc_id, num=flag(_.duration_wd <= limit), den=1.0)
@@ -50,7 +50,7 @@ def s47_03(ctx: Context):
     period=ROLLING_12, sources=("s47_enquiries",), reference="kpis.md S47-01, §1.4",
 )
 def s47_01(ctx: Context):
-    units = in_window(ctx.periods, ctx.t["s47_enquiries"], "start_date")
+    units = ctx.in_window(ctx.t["s47_enquiries"], "start_date")
     return units.mutate(unit_id=_.s47_id, num=1.0, den=1.0)
 
 
@@ -67,10 +67,10 @@ def s47_01(ctx: Context):
     period=ROLLING_12, sources=("s47_enquiries", "icpcs"), reference="kpis.md S47-02",
 )
 def s47_02(ctx: Context):
-    icpcs = in_window(ctx.periods, ctx.t["icpcs"].filter(~_.transfer_in.fill_null(False)), "icpc_date")
+    icpcs = ctx.in_window(ctx.t["icpcs"].filter(~_.transfer_in.fill_null(False)), "icpc_date")
     held = icpcs.select("period_end", "person_id", unit_id=ibis.literal("ICPC ").concat(icpcs.icpc_id),
                         kind=ibis.literal("ICPC"), date=icpcs.icpc_date, num=ibis.literal(1.0), den=ibis.literal(0.0))
-    s47 = in_window(ctx.periods, ctx.t["s47_enquiries"], "start_date")
+    s47 = ctx.in_window(ctx.t["s47_enquiries"], "start_date")
     started = s47.select("period_end", "person_id", unit_id=ibis.literal("S47 ").concat(s47.s47_id),
                          kind=ibis.literal("S47"), date=s47.start_date, num=ibis.literal(0.0), den=ibis.literal(1.0))
     return ibis.union(held, started)
@@ -96,7 +96,7 @@ def s47_04(ctx: Context):
     plans = ctx.t["cp_plans"].select(_p_person=_.person_id, _p_start=_.start_date)
     t = icpcs.left_join(plans, (icpcs.person_id == plans._p_person) & (plans._p_start == icpcs.icpc_date))
     t = t.group_by(list(icpcs.columns)).aggregate(plan_same_day=_._p_start.count() > 0)
-    units = in_window(ctx.periods, t, "icpc_date")
+    units = ctx.in_window(t, "icpc_date")
     return units.mutate(unit_id=_.icpc_id, num=flag(_.cp_plan.coalesce(_.plan_same_day)), den=1.0)
 
 
@@ -115,5 +115,5 @@ def s47_04(ctx: Context):
 )
 def s47_05(ctx: Context):
     s47 = has_earlier(ctx.t["s47_enquiries"], "start_date", "repeat", within_months=ctx.params["lookback_months"])
-    units = in_window(ctx.periods, s47, "start_date")
+    units = ctx.in_window(s47, "start_date")
     return units.mutate(unit_id=_.s47_id, num=flag(_.repeat), den=1.0)

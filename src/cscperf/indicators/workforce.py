@@ -298,7 +298,7 @@ def wf08(ctx: Context):
     held = held.mutate(case_type=ibis.cases((_._l_child.notnull(), "cla"), (_._p_child.notnull(), "cp"),
                                             (_._c_child.notnull(), "care_leaver"), else_="cin"))
     counts = held.group_by([_.period_end.name("_h_end"), "_a_prof"]).aggregate(
-        cases=_._a_child.nunique(),
+        cases=_.count(),   # each (month end, worker, child) is one row of `held`: a count, without nunique's hashing
         **{f"cases_{k}": (_.case_type == k).ifelse(1, 0).sum() for k in ("cla", "cp", "care_leaver", "cin")})
     units = in_post.join(counts, (in_post.period_end == counts._h_end) & (in_post.professional_id == counts._a_prof))
     units = units.select("period_end", "professional_id", "team", "cases", "cases_cla", "cases_cp", "cases_care_leaver",
