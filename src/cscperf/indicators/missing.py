@@ -139,14 +139,11 @@ OTHER_PLACEMENT = "other placement"
 )
 def mi03(ctx: Context):
     inc = _during_care(ctx, ctx.t["missing_episodes"].filter(_.missing_type == "M"))
-    inc, groups = ctx.with_group(inc)
-    units = ctx.in_window(inc, "start_date").mutate(unit_id=unit_key(_.person_id, _.start_date))
+    units = ctx.in_window(inc, "start_date")
     per_child = ibis.window(group_by=["period_end", "person_id"])
     persons = ctx.t["persons"].select(_p_person=_.person_id, _p_dob=_.dob)
     units = units.left_join(persons, units.person_id == persons._p_person)
-    # The carrier is the incident with the least unit id (one per child and start date): a minimum over each
-    # figure's units, where numbering them in order sorted every month end's incidents.
-    carrier = ibis.window(group_by=["period_end", *groups])
+    carrier = ibis.window(group_by=ctx.groups(units), order_by=["person_id", "start_date"])
     place = ibis.cases(*[(units.placement_type.isin(list(codes)), label) for label, codes in PLACEMENT_GROUPS],
                        else_=OTHER_PLACEMENT)
     units = units.mutate(
@@ -158,9 +155,9 @@ def mi03(ctx: Context):
         location=ibis.cases((units.out_of_area == True, "outside the council's area"),  # noqa: E712
                             (units.out_of_area == False, "inside the council's area"),  # noqa: E712
                             else_=NOT_RECORDED),
-        den=(units.unit_id == units.unit_id.min().over(carrier)).ifelse(1.0, 0.0),
-    ).drop("_p_person", "_p_dob", *groups)
-    return units.mutate(num=1.0)
+        den=(ibis.row_number().over(carrier) == 0).ifelse(1.0, 0.0),
+    ).drop("_p_person", "_p_dob")
+    return units.mutate(unit_id=unit_key(_.person_id, _.start_date), num=1.0)
 
 
 @indicator(
