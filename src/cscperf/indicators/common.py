@@ -41,11 +41,6 @@ class Context:
     def busdays(self, table: ibis.Table, start: str, end: str, name: str) -> ibis.Table:
         return busdays(table, self.calendar, start, end, name)
 
-    def groups(self, table: ibis.Table) -> list:
-        """What a ranking within one figure is partitioned by: the period end, and, when each council of
-        a pooled snapshot is computed apart, the council of the unit's child."""
-        return [table.period_end] + ([council_of(table.person_id)] if self.per_council else [])
-
     def with_group(self, records: ibis.Table) -> tuple[ibis.Table, list[str]]:
         """`records` with the columns, besides the period end, that a ranking within one figure is partitioned by,
         and their names: none, or `_council` when each council of a pooled snapshot is computed apart. Added

@@ -138,12 +138,12 @@ OTHER_PLACEMENT = "other placement"
     period=ROLLING_12, sources=("cla_episodes", "missing_episodes"), reference="kpis.md MI03, §1.5", by_council=False,
 )
 def mi03(ctx: Context):
-    inc = _during_care(ctx, ctx.t["missing_episodes"].filter(_.missing_type == "M"))
+    inc, groups = ctx.with_group(_during_care(ctx, ctx.t["missing_episodes"].filter(_.missing_type == "M")))
     units = ctx.in_window(inc, "start_date")
     per_child = ibis.window(group_by=["period_end", "person_id"])
     persons = ctx.t["persons"].select(_p_person=_.person_id, _p_dob=_.dob)
     units = units.left_join(persons, units.person_id == persons._p_person)
-    carrier = ibis.window(group_by=ctx.groups(units), order_by=["person_id", "start_date"])
+    carrier = ibis.window(group_by=["period_end", *groups], order_by=["person_id", "start_date"])
     place = ibis.cases(*[(units.placement_type.isin(list(codes)), label) for label, codes in PLACEMENT_GROUPS],
                        else_=OTHER_PLACEMENT)
     units = units.mutate(
@@ -156,7 +156,7 @@ def mi03(ctx: Context):
                             (units.out_of_area == False, "inside the council's area"),  # noqa: E712
                             else_=NOT_RECORDED),
         den=(ibis.row_number().over(carrier) == 0).ifelse(1.0, 0.0),
-    ).drop("_p_person", "_p_dob")
+    ).drop("_p_person", "_p_dob", *groups)
     return units.mutate(unit_id=unit_key(_.person_id, _.start_date), num=1.0)
 
 

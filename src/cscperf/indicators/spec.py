@@ -50,7 +50,7 @@ class Indicator:
     shares: bool = False
     # False where units are ranked within the whole figure (a median's middle, the one unit carrying a
     # count's 1): pooled, they are ranked across councils, which is right for the pool but not for any
-    # council, so the engine computes each council apart as well (ranking by `Context.groups`).
+    # council, so the engine computes each council apart as well (ranking by `Context.with_group`).
     by_council: bool = True
     # The figure for a period is the sum of its calendar months' figures: every unit is an event placed in one
     # month by its own date (`in_window` over period_start..period_end), and neither its num and den nor its own
