@@ -98,6 +98,17 @@ def test_a_referrals_breakdowns_are_as_at_the_end_of_its_month(tmp_path):
     store.close()
 
 
+def test_the_months_a_period_adds_up():
+    """Rolling 12 months to 29 February 2024: March 2023 to February 2024, the leap day's month last. Year to date
+    at 30 April 2024: April only (the year starts 1 April). A quarter to 31 March 2024: January to March."""
+    from cscperf.periods import QUARTER, YEAR_TO_DATE, months_in
+
+    rolling = months_in(ROLLING_12, D(2024, 2, 29))
+    assert len(rolling) == 12 and rolling[0] == D(2023, 3, 31) and rolling[-1] == D(2024, 2, 29)
+    assert months_in(YEAR_TO_DATE, D(2024, 4, 30)) == [D(2024, 4, 30)]
+    assert months_in(QUARTER, D(2024, 3, 31)) == [D(2024, 1, 31), D(2024, 2, 29), D(2024, 3, 31)]
+
+
 def test_only_events_counted_each_on_its_own_add_up_by_month():
     # A snapshot has no months to add up; a ranked figure (by_council=False, e.g. a median) does not add up.
     for wrong in (dict(period=SNAPSHOT), dict(period=ROLLING_12, by_council=False)):

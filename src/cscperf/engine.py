@@ -18,7 +18,7 @@ from cscperf.indicators.breakdowns import (BY_ALLOCATION, CHILD_BREAKDOWNS, COUN
                                            with_child_breakdowns, with_council)
 from cscperf.indicators.common import Context
 from cscperf.indicators.spec import SNAPSHOT, Indicator
-from cscperf.periods import KINDS, month_ends, months_back, period_ends as kind_ends, periods_table
+from cscperf.periods import KINDS, month_ends, months_back, months_in, period_ends as kind_ends, periods_table
 from cscperf.store import Store
 
 ALL = "all"
@@ -140,17 +140,13 @@ def whole(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: 
 def added_up(monthly: list[dict], ends: list[dt.date], kind: str, keys: tuple[str, ...]) -> list[dict]:
     """Monthly sums (period_end a month end) added up to each period end's: the months from the start of its
     period (of `kind`) to it, per value of `keys`. Every period end gets a row for each value seen in its months."""
-    start = KINDS[kind].start
     by_month: dict[dt.date, list[dict]] = {}
     for r in monthly:
         by_month.setdefault(r["period_end"], []).append(r)
     out: dict[tuple, dict] = {}
     for d in ends:
-        first = start(d)
-        for m, found in by_month.items():
-            if not first <= m <= d:
-                continue
-            for r in found:
+        for m in months_in(kind, d):
+            for r in by_month.get(m, ()):
                 key = (d, *(r[k] for k in keys))
                 sums = out.get(key)
                 # float(): an engine may sum a literal 1.0 as a decimal
@@ -369,12 +365,12 @@ def child_list(ind: Indicator, store: Store, config: Config, period_end: dt.date
     sid = store.snapshot(snapshot_id).snapshot_id
     ends = period_end if isinstance(period_end, list) else [period_end]
     if ind.by_month:   # the months' units, each under every period end whose period holds its month
-        u = units(ind, store, sid, config, sorted({m for d in ends for m in months_of(ind, [d])}), breakdowns=True,
-                  by_month=True)
-        spans = ibis.memtable(pa.table({"_d": pa.array(ends, pa.date32()),
-                                        "_first": pa.array([KINDS[ind.period].start(d) for d in ends], pa.date32())}))
-        u = u.join(spans, (u.period_end >= spans._first) & (u.period_end <= spans._d))
-        u = u.mutate(month_end=u.period_end).mutate(period_end=_._d).drop("_d", "_first")
+        spans = [(m, d) for d in ends for m in months_in(ind.period, d)]
+        u = units(ind, store, sid, config, sorted({m for m, _ in spans}), breakdowns=True, by_month=True)
+        held = ibis.memtable(pa.table({"_m": pa.array([m for m, _ in spans], pa.date32()),
+                                       "_d": pa.array([d for _, d in spans], pa.date32())}))
+        u = u.join(held, u.period_end == held._m)
+        u = u.mutate(month_end=u.period_end).mutate(period_end=_._d).drop("_d", "_m")
     else:
         u = units(ind, store, sid, config, ends, breakdowns=True)
     if which == EXCEPTIONS and ind.is_percentage:

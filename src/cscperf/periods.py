@@ -73,6 +73,12 @@ def period_ends(kind: str, start: dt.date, end: dt.date) -> list[dt.date]:
     return [d for d in month_ends(start, end) if d.month in KINDS[kind].months]
 
 
+def months_in(kind: str, d: dt.date) -> list[dt.date]:
+    """The month ends of the period of `kind` ending at D: the months whose sums an indicator that adds up by
+    month adds up to its figure at D."""
+    return month_ends(KINDS[kind].start(d), d)
+
+
 def periods_table(ends: list[dt.date], kind: str = ROLLING_12) -> pa.Table:
     """period_end; period_start (the start of the period of `kind` ending there); window_start
     (rolling 12 months, for look-backs); ytd_start (1 April)."""

@@ -169,6 +169,7 @@ def cla_review(ctx: Context) -> ibis.Table:
                     & (chain.poc_end.isnull() | (chain.poc_end > cohort.period_end))
                     & (chain.previous.isnull() | (chain.previous <= cohort.period_end))
                     & (chain.review_date.isnull() | (chain.review_date > cohort.period_end)))
+    # k numbers the reviews of one period of care, and a child's periods of care do not overlap: no ties.
     order = ibis.window(group_by=["period_end", "person_id"], order_by="k")
     t = t.mutate(_r=ibis.row_number().over(order)).filter(_._r == 0)
     t = t.mutate(basis_date=_.previous.coalesce(_.poc_start),

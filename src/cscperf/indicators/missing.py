@@ -143,6 +143,8 @@ def mi03(ctx: Context):
     per_child = ibis.window(group_by=["period_end", "person_id"])
     persons = ctx.t["persons"].select(_p_person=_.person_id, _p_dob=_.dob)
     units = units.left_join(persons, units.person_id == persons._p_person)
+    # No two incidents tie: a missing episode is one per child, type and start (its table's key; the load keeps one
+    # row per key), and these are all type M.
     carrier = ibis.window(group_by=["period_end", *groups], order_by=["person_id", "start_date"])
     place = ibis.cases(*[(units.placement_type.isin(list(codes)), label) for label, codes in PLACEMENT_GROUPS],
                        else_=OTHER_PLACEMENT)
@@ -256,6 +258,7 @@ def mi08(ctx: Context):
     reasons = reasons.mutate(_given=as_int(reasons.reason != NOT_RECORDED).sum().over(given))
     reasons = reasons.filter((reasons.reason != NOT_RECORDED) | (reasons._given == 0)).drop("_given")
     units = ctx.in_window(reasons, "rhi_date")
+    # One interview per (child, start) of type M (the table's key), its reasons made distinct above: no ties.
     first = ibis.window(group_by=["period_end", "person_id", "start_date"], order_by="reason")
     units = units.mutate(den=(ibis.row_number().over(first) == 0).ifelse(1.0, 0.0))
     return units.mutate(unit_id=unit_key(_.person_id, _.start_date, _.reason), num=1.0)
