@@ -54,3 +54,32 @@ def test_child_breakdowns_as_at_each_month_end(tmp_path):
         parts = [v for (d, b), v in got.items() if d == june and b.startswith(dim + "=")]
         assert tuple(map(sum, zip(*parts))) == got[(june, "all")] == (2, 3)
     store.close()
+
+
+def test_age_bands_change_on_birthdays_worked_out_by_hand():
+    """`child_labels` works out each child's birthdays once; `band_at` compares the day with them. Cases by hand:
+    a 29 February birthday falls on 1 March in other years, the band changes on the birthday itself, a day
+    before birth or no date of birth is "not recorded"."""
+    import ibis
+    import pyarrow as pa
+
+    from cscperf.indicators.breakdowns import band_at, child_labels
+
+    persons = ibis.memtable(pa.table({"person_id": ["leap", "june", "none"], "sex": ["F", "M", None],
+                                      "dob": pa.array([D(2008, 2, 29), D(2010, 6, 15), None], pa.date32()),
+                                      "ethnicity": ["WBRI", "ZZZZ", None], "disability": [True, False, None]}))
+    cases = [("leap", D(2008, 2, 28), "not recorded"), ("leap", D(2008, 2, 29), "under 1"),
+             ("leap", D(2009, 2, 28), "under 1"), ("leap", D(2009, 3, 1), "1 to 4"),
+             ("leap", D(2013, 2, 28), "1 to 4"), ("leap", D(2013, 3, 1), "5 to 9"),
+             ("leap", D(2024, 2, 28), "10 to 15"), ("leap", D(2024, 2, 29), "16 and over"),
+             ("june", D(2020, 6, 14), "5 to 9"), ("june", D(2020, 6, 15), "10 to 15"),
+             ("none", D(2020, 6, 15), "not recorded")]
+    days = ibis.memtable(pa.table({"who": [c[0] for c in cases], "day": pa.array([c[1] for c in cases], pa.date32())}))
+    labels = child_labels({"persons": persons})
+    joined = days.join(labels, days.who == labels._p_person)
+    got = joined.select("who", "day", band=band_at(joined, joined.day), sex=joined._p_sex, eth=joined._p_eth,
+                        dis=joined._p_dis).to_pyarrow().to_pylist()
+    assert sorted((r["who"], r["day"], r["band"]) for r in got) == sorted(cases)
+    people = {r["who"]: (r["sex"], r["eth"], r["dis"]) for r in got}
+    assert people == {"leap": ("F", "White", "disabled"), "june": ("M", "not recorded", "not disabled"),
+                      "none": ("not recorded", "not recorded", "not recorded")}

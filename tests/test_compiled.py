@@ -41,7 +41,7 @@ def test_a_parameter_is_part_of_what_is_kept(tmp_path):
         assert cp07(store, window=3) == (0.0, 1.0)
         assert cp07(store, window=4) == (1.0, 1.0)
         kept = store.con.execute("SELECT count(*) FROM compiled_sql").fetchall()[0][0]
-    assert kept == 2   # one text per window, not one per run
+    assert kept == 3   # one text per window (and one for the children's labels), not one per run
 
 
 def test_a_later_run_reads_the_kept_sql_without_compiling(tmp_path, monkeypatch):

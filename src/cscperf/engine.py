@@ -15,7 +15,7 @@ from cscperf import compiled, workdays
 from cscperf.config import Config, population_for
 from cscperf.indicators import catalogue, catalogue_version
 from cscperf.indicators.breakdowns import (BY_ALLOCATION, CHILD_BREAKDOWNS, COUNCIL, NOT_RECORDED, allocated_at,
-                                           with_child_breakdowns, with_council)
+                                           child_labels, with_child_breakdowns, with_council)
 from cscperf.indicators.common import Context
 from cscperf.indicators.spec import SNAPSHOT, Indicator
 from cscperf.periods import KINDS, month_ends, months_back, months_in, period_ends as kind_ends, periods_table
@@ -78,21 +78,26 @@ def units(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: 
         return build_units(ind, store.tables(snapshot_id), ibis.memtable(periods), cal, params, allocated=allocated,
                            **options)
 
+    # Every child's labels, a table made once per connection and snapshot (`labels_of`), for the breakdowns.
+    labels = labels_of(store, snapshot_id) if breakdowns else None
+
     def build() -> ibis.Table:   # only when no text is kept: the tables' schemas cost a query each
         stand_in = compiled.placeholder
         return build_units(ind, {n: stand_in(n, t.schema()) for n, t in store.tables(snapshot_id).items()},
                            stand_in("periods", ibis.Schema.from_pyarrow(periods.schema)), stand_in("calendar", cal.schema()),
                            params, allocated=None if allocated is None else stand_in("allocated", allocated.schema()),
-                           **options)
+                           labels=None if labels is None else stand_in("labels", labels.schema()), **options)
     name = compiled.key(catalogue=catalogue_version(), indicator=ind.id, params=params, engine=store.dialect,
                         build=f"{ind.build.__module__}.{ind.build.__qualname__}", by_council=ind.by_council,
-                        allocated=allocated is not None, **options)
+                        allocated=allocated is not None, labels=labels is not None, **options)
     text = compiled.sql(store, name, build)
     relations = {**store.snapshot_views(snapshot_id), "calendar": cal.op().name}
     relations["periods"] = f"_periods_{compiled.digest(kind, ends)}"   # named for what it holds: the kind too
     store.relation(relations["periods"], compiled.dates_sql(periods), table=True)
     if allocated is not None:
         relations["allocated"] = allocated.op().name
+    if labels is not None:
+        relations["labels"] = labels.op().name
     text = compiled.bind(text, relations)
     view = f"_units_{compiled.digest(text)}"
     store.relation(view, text)
@@ -109,12 +114,14 @@ def indicator_params(ind: Indicator, config: Config) -> dict:
 
 
 def build_units(ind: Indicator, tables: dict, periods: ibis.Table, cal: ibis.Table, params: dict, breakdowns: bool,
-                allocated: ibis.Table | None, pooled: bool, per_council: bool, monthly: bool = False) -> ibis.Table:
+                allocated: ibis.Table | None, pooled: bool, per_council: bool, monthly: bool = False,
+                labels: ibis.Table | None = None) -> ibis.Table:
     """The Ibis expression of `units` over the given relations."""
     u = ind.build(Context(tables, periods, cal, params, per_council, monthly))
+    council = (breakdowns and pooled and ind.by_council) or per_council
     if breakdowns and "person_id" in u.columns:
-        u = with_child_breakdowns(u, tables, allocated, by_allocation=not pooled)
-    if (breakdowns and pooled and ind.by_council) or per_council:
+        u = with_child_breakdowns(u, tables, allocated, by_allocation=not pooled, council=council, labels=labels)
+    if council and COUNCIL not in u.columns:
         u = with_council(u)
     return u
 
@@ -232,6 +239,19 @@ def allocations_at(store: Store, snapshot_id: int, ends: list[dt.date]) -> ibis.
     """Who held each child's case at each of `ends`, as a temporary table: worked out once for every
     indicator's team and worker breakdowns."""
     return store.materialise(allocated_at(ibis.memtable(periods_table(ends)), store.tables(snapshot_id)), "allocated")
+
+
+def labels_of(store: Store, snapshot_id: int) -> ibis.Table:
+    """Every child's breakdown labels (`child_labels`) as a temporary table, made once per connection where the
+    store compiles SQL: not in each indicator's query (about 0.5 s each at national size). (Spark works them
+    out in each query.)"""
+    persons = store.tables(snapshot_id)["persons"]
+    name = compiled.key(catalogue=catalogue_version(), labels=True, engine=store.dialect)
+    text = compiled.sql(store, name, lambda: child_labels({"persons": compiled.placeholder("persons", persons.schema())}))
+    text = compiled.bind(text, {"persons": store.snapshot_views(snapshot_id)["persons"]})
+    table = f"_labels_{compiled.digest(text)}"
+    store.relation(table, text, table=True)
+    return store.ibis().table(table)
 
 
 def compute(store: Store, config: Config, snapshot_id: int | None = None,

@@ -61,40 +61,68 @@ def allocated_at(periods: ibis.Table, t: dict) -> ibis.Table:
             .select(_a_end=_.period_end, _a_person=_._a_person, _a_team=_._a_team, _a_worker=_._a_worker))
 
 
+def birthday(dob: ibis.Value, years: int) -> ibis.Value:
+    """The first day on which a child born on `dob` is `years` old, as `age_at` counts: 29 February's birthday
+    falls on 1 March in a year without one."""
+    day = (dob + ibis.interval(years=years)).cast("date")   # 29 February to 28 February, as add_years
+    leapling = (dob.month() == 2) & (dob.day() == 29) & (day.day() == 28)
+    return leapling.ifelse((day + ibis.interval(days=1)).cast("date"), day)
+
+
+def child_labels(t: dict) -> ibis.Table:
+    """One row per child: the breakdown labels a child keeps whatever the date (sex, ethnicity group, disability,
+    council), and the days the age bands change (`_p_dob` and its birthdays). Worked out once per child, in the
+    query, rather than for every unit: a national snapshot's units are a child at each of 72 month ends, and
+    the labels were a third of the breakdowns' time (docs/benchmarks.md)."""
+    p = t["persons"]
+    return p.select(
+        _p_person=p.person_id, _p_dob=p.dob, _p_council=council_of(p.person_id),
+        _p_sex=p.sex.fill_null(NOT_RECORDED), _p_eth=ethnicity_group(p.ethnicity),
+        _p_dis=p.disability.isnull().ifelse(NOT_RECORDED, p.disability.ifelse("disabled", "not disabled")),
+        **{f"_p_{low}": birthday(p.dob, low) for low, _ in AGE_BANDS if low > 0})
+
+
+def band_at(labels: ibis.Table, day: ibis.Value) -> ibis.Value:
+    """`age_band(age_at(dob, day))` from `child_labels`' birthdays: date comparisons, no date parts."""
+    bands = [(day >= labels[f"_p_{low}"], label) for low, label in reversed(AGE_BANDS) if low > 0]
+    return ibis.cases(*bands, (day >= labels._p_dob, AGE_BANDS[0][1]), else_=NOT_RECORDED)
+
+
 def with_child_breakdowns(units: ibis.Table, t: dict, allocated: ibis.Table | None = None,
-                          by_allocation: bool = True) -> ibis.Table:
+                          by_allocation: bool = True, council: bool = False, labels: ibis.Table | None = None) -> ibis.Table:
     """Add CHILD_BREAKDOWNS to child-level units, as at each unit's period end. `allocated` is
     `allocated_at` for (at least) the units' period ends, if already computed. by_allocation=False
-    leaves out team and worker (BY_ALLOCATION)."""
-    persons = t["persons"].select(_p_person=_.person_id, _p_dob=_.dob, _p_sex=_.sex, _p_eth=_.ethnicity,
-                                  _p_dis=_.disability)
+    leaves out team and worker (BY_ALLOCATION). `council`: add COUNCIL too (as `with_council`). `labels` is
+    `child_labels`, if already computed."""
+    labels = child_labels(t) if labels is None else labels
     clash = [c for c in CHILD_BREAKDOWNS if c in units.columns and (by_allocation or c not in BY_ALLOCATION)]
     base = units.drop(*clash) if clash else units
     # Joined straight onto the units (a child is one persons row; one allocation per month end): one pass
     # over millions of units, not a distinct of (month end, child) joined back, which took three times as long.
-    joined = base.left_join(persons, base.person_id == persons._p_person)
+    joined = base.left_join(labels, base.person_id == labels._p_person)
     allocation = {}
     if by_allocation:
         held = allocated if allocated is not None else allocated_at(units.select("period_end", "person_id").distinct(), t)
         joined = joined.left_join(held, (joined.period_end == held._a_end) & (joined.person_id == held._a_person))
         allocation = dict(team=_._a_team.fill_null(UNALLOCATED), worker=_._a_worker.fill_null(UNALLOCATED))
-    joined = joined.mutate(
-        **allocation,
-        age_band=age_band(age_at(_._p_dob, _.period_end)),
-        sex=_._p_sex.fill_null(NOT_RECORDED),
-        ethnicity_group=ethnicity_group(_._p_eth),
-        disability=_._p_dis.isnull().ifelse(NOT_RECORDED, _._p_dis.ifelse("disabled", "not disabled")),
-    )
-    helpers = ["_p_person", "_p_dob", "_p_sex", "_p_eth", "_p_dis"] + (["_a_end", "_a_person", "_a_team", "_a_worker"]
-                                                                       if by_allocation else [])
+    if council:   # a unit whose child is not in persons: from its identifiers, as with_council
+        allocation[COUNCIL] = ibis.coalesce(joined._p_council, council_of_unit(joined)).fill_null(NOT_RECORDED)
+    labelled = dict(age_band=band_at(joined, joined.period_end), sex=_._p_sex.fill_null(NOT_RECORDED),
+                    ethnicity_group=_._p_eth.fill_null(NOT_RECORDED), disability=_._p_dis.fill_null(NOT_RECORDED))
+    joined = joined.mutate(**allocation, **labelled)
+    helpers = [c for c in labels.columns] + (["_a_end", "_a_person", "_a_team", "_a_worker"] if by_allocation else [])
     return joined.drop(*helpers)
 
 
 def with_council(units: ibis.Table) -> ibis.Table:
     """Add COUNCIL to the units of a snapshot of several councils: the code its identifiers are
     qualified with (the child's, else the unit's own; model COUNCIL_SEP)."""
+    return units.mutate(**{COUNCIL: council_of_unit(units).fill_null(NOT_RECORDED)})
+
+
+def council_of_unit(units: ibis.Table) -> ibis.Value:
+    """The council code of each unit (null where its identifiers carry none): `with_council`'s rule."""
     ids = [units[c].cast("string") for c in ("person_id", "unit_id") if c in units.columns]
     if not ids:
-        return units.mutate(**{COUNCIL: ibis.literal(NOT_RECORDED)})
-    held = ids[0] if len(ids) == 1 else ibis.coalesce(*ids)
-    return units.mutate(**{COUNCIL: council_of(held).fill_null(NOT_RECORDED)})
+        return ibis.null("string")
+    return council_of(ids[0] if len(ids) == 1 else ibis.coalesce(*ids))
