@@ -41,11 +41,6 @@ def age_at(dob: ibis.Value, day: ibis.Value) -> ibis.Value:
     return day.year() - dob.year() - as_int(before_birthday)
 
 
-def age_band(age: ibis.Value) -> ibis.Value:
-    case = ibis.cases(*[(age >= low, label) for low, label in reversed(AGE_BANDS)], else_=NOT_RECORDED)
-    return age.isnull().ifelse(NOT_RECORDED, case)
-
-
 def ethnicity_group(code: ibis.Value) -> ibis.Value:
     return ibis.cases(*[(code.isin(list(codes)), group) for group, codes in ETHNICITY_GROUPS.items()],
                       else_=NOT_RECORDED)
@@ -83,7 +78,8 @@ def child_labels(t: dict) -> ibis.Table:
 
 
 def band_at(labels: ibis.Table, day: ibis.Value) -> ibis.Value:
-    """`age_band(age_at(dob, day))` from `child_labels`' birthdays: date comparisons, no date parts."""
+    """The child's AGE_BANDS band at `day`, from `child_labels`' birthdays (the age `age_at` gives, by date
+    comparisons rather than date parts); "not recorded" before birth or with no date of birth."""
     bands = [(day >= labels[f"_p_{low}"], label) for low, label in reversed(AGE_BANDS) if low > 0]
     return ibis.cases(*bands, (day >= labels._p_dob, AGE_BANDS[0][1]), else_=NOT_RECORDED)
 
@@ -100,16 +96,16 @@ def with_child_breakdowns(units: ibis.Table, t: dict, allocated: ibis.Table | No
     # Joined straight onto the units (a child is one persons row; one allocation per month end): one pass
     # over millions of units, not a distinct of (month end, child) joined back, which took three times as long.
     joined = base.left_join(labels, base.person_id == labels._p_person)
-    allocation = {}
+    added = {}
     if by_allocation:
         held = allocated if allocated is not None else allocated_at(units.select("period_end", "person_id").distinct(), t)
         joined = joined.left_join(held, (joined.period_end == held._a_end) & (joined.person_id == held._a_person))
-        allocation = dict(team=_._a_team.fill_null(UNALLOCATED), worker=_._a_worker.fill_null(UNALLOCATED))
+        added = dict(team=_._a_team.fill_null(UNALLOCATED), worker=_._a_worker.fill_null(UNALLOCATED))
     if council:   # a unit whose child is not in persons: from its identifiers, as with_council
-        allocation[COUNCIL] = ibis.coalesce(joined._p_council, council_of_unit(joined)).fill_null(NOT_RECORDED)
+        added[COUNCIL] = ibis.coalesce(joined._p_council, council_of_unit(joined)).fill_null(NOT_RECORDED)
     labelled = dict(age_band=band_at(joined, joined.period_end), sex=_._p_sex.fill_null(NOT_RECORDED),
                     ethnicity_group=_._p_eth.fill_null(NOT_RECORDED), disability=_._p_dis.fill_null(NOT_RECORDED))
-    joined = joined.mutate(**allocation, **labelled)
+    joined = joined.mutate(**added, **labelled)
     helpers = [c for c in labels.columns] + (["_a_end", "_a_person", "_a_team", "_a_worker"] if by_allocation else [])
     return joined.drop(*helpers)
 
