@@ -12,7 +12,7 @@ from __future__ import annotations
 import ibis
 from ibis import _
 
-from cscperf.indicators.common import as_int, council_of, open_at
+from cscperf.indicators.common import add_years, as_int, council_of, open_at
 
 CHILD_BREAKDOWNS = ("team", "worker", "age_band", "sex", "ethnicity_group", "disability")
 BY_ALLOCATION = ("team", "worker")   # left out when pooling councils: tens of thousands of values, each one council's
@@ -59,7 +59,7 @@ def allocated_at(periods: ibis.Table, t: dict) -> ibis.Table:
 def birthday(dob: ibis.Value, years: int) -> ibis.Value:
     """The first day on which a child born on `dob` is `years` old, as `age_at` counts: 29 February's birthday
     falls on 1 March in a year without one."""
-    day = (dob + ibis.interval(years=years)).cast("date")   # 29 February to 28 February, as add_years
+    day = add_years(dob, years)   # 29 February to 28 February
     leapling = (dob.month() == 2) & (dob.day() == 29) & (day.day() == 28)
     return leapling.ifelse((day + ibis.interval(days=1)).cast("date"), day)
 
@@ -106,7 +106,7 @@ def with_child_breakdowns(units: ibis.Table, t: dict, allocated: ibis.Table | No
     labelled = dict(age_band=band_at(joined, joined.period_end), sex=_._p_sex.fill_null(NOT_RECORDED),
                     ethnicity_group=_._p_eth.fill_null(NOT_RECORDED), disability=_._p_dis.fill_null(NOT_RECORDED))
     joined = joined.mutate(**added, **labelled)
-    helpers = [c for c in labels.columns] + (["_a_end", "_a_person", "_a_team", "_a_worker"] if by_allocation else [])
+    helpers = list(labels.columns) + (["_a_end", "_a_person", "_a_team", "_a_worker"] if by_allocation else [])
     return joined.drop(*helpers)
 
 
