@@ -6,7 +6,7 @@ import ibis
 from ibis import _
 
 from cscperf.indicators.breakdowns import NOT_RECORDED
-from cscperf.indicators.common import Context, cla_episodes, days_between, flag, latest_before, open_at
+from cscperf.indicators.common import Context, cla_episodes, days_between, flag, latest_before, open_at, open_counts
 from cscperf.indicators.spec import CONTEXT, DOWN, SNAPSHOT, UP, indicator
 
 POPULATION = "ONS mid-year population aged 0-17 (the mid-(Y-1) estimate for the year ending 31 March Y), per 10,000"
@@ -80,7 +80,8 @@ def cn03(ctx: Context):
     return units.mutate(unit_id=_.person_id, num=flag(_.since_seen <= window), den=1.0)
 
 
-SERVICES = ((3, "looked after"), (2, "child protection"), (1, "child in need"))
+# A child's service at D, by the first kind of case open then (open_counts columns of CN05).
+SERVICES = (("_cla", "looked after"), ("_cp", "child protection"), ("_cin", "child in need"))
 
 
 @indicator(
@@ -97,16 +98,13 @@ SERVICES = ((3, "looked after"), (2, "child protection"), (1, "child in need"))
     breakdowns=("service",),
 )
 def cn05(ctx: Context):
-    def open_now(records: ibis.Table, level: int, allocation: int, start: str = "start_date", end: str = "end_date"):
-        return open_at(ctx.periods, records, start, end).select(
-            "period_end", "person_id", _level=ibis.literal(level), _held=ibis.literal(allocation))
-    # The open cases (level 1 to 3) and the open allocations (level 0) grouped once, by month end and child:
-    # grouping each apart and joining them took twice as long at national size (docs/benchmarks.md).
-    records = ibis.union(open_now(ctx.t["referrals"], 1, 0, "referral_date", "closure_date"),
-                         open_now(ctx.t["cp_plans"], 2, 0), open_now(cla_episodes(ctx.t), 3, 0),
-                         open_now(ctx.t["allocations"], 0, 1))
-    units = (records.group_by(["period_end", "person_id"]).aggregate(_level=_._level.max(), _held=_._held.max())
-             .filter(_._level > 0))
-    units = units.mutate(service=ibis.cases(*[(units._level == n, label) for n, label in SERVICES], else_=NOT_RECORDED),
-                         allocated=units._held == 1).drop("_level", "_held")
+    # Each child's open cases and allocations counted in one sweep (open_counts): grouping the (month end, record)
+    # pairs by month end and child took twice as long at national size (docs/benchmarks.md).
+    counts = open_counts(ctx.periods, {"_cin": (ctx.t["referrals"], "referral_date", "closure_date"),
+                                       "_cp": (ctx.t["cp_plans"], "start_date", "end_date"),
+                                       "_cla": (cla_episodes(ctx.t), "start_date", "end_date"),
+                                       "_held": (ctx.t["allocations"], "start_date", "end_date")})
+    units = counts.filter(ibis.or_(*[counts[kind] > 0 for kind, _label in SERVICES]))
+    service = ibis.cases(*[(units[kind] > 0, label) for kind, label in SERVICES], else_=NOT_RECORDED)
+    units = units.select("period_end", "person_id", service=service, allocated=units._held > 0)
     return units.mutate(unit_id=_.person_id, num=flag(~_.allocated), den=1.0)

@@ -93,13 +93,13 @@ def cla_visit(ctx: Context) -> ibis.Table:
     """Also LA09's due dates (its parameters; the defaults below when called without them). Placements are LA04's:
     a temporary move (T0-T4) and the return from one to the same placement start no new placement, and the
     placement type is that of the latest episode that is not a temporary move."""
-    from cscperf.indicators.looked_after import STABILITY_PARAMS, placement_episodes
+    from cscperf.indicators.looked_after import STABILITY_PARAMS, looked_after_at, placement_episodes
 
     p = {"first_visit_days": 7, "interval_days": 42, "long_term_months": 3,
          "long_term_placements": list(LONG_TERM_PLACEMENTS), **ctx.params}
     rules = dict(STABILITY_PARAMS, new_placement_rne=list(NEW_PLACEMENT))
     eps = placement_episodes(Context(ctx.t, ctx.periods, ctx.calendar, rules))
-    current = open_at(ctx.periods, cla_episodes(ctx.t)).select("period_end", "person_id").distinct()
+    current = looked_after_at(ctx)
     t = latest_before(current, eps.filter(_._change).select(person_id=_._e_person, start_date=_._e_start),
                       "start_date", "placement_start")
     t = latest_before(t, eps.select(person_id=_._e_person, start_date=_._e_start), "start_date", "_latest")
@@ -194,8 +194,10 @@ def return_interview(ctx: Context) -> ibis.Table:
      rule="Children looked after: an initial health assessment 20 working days after care began, then a review "
           "health assessment every 6 months under 5 and every 12 months from 5", sources=("cla_episodes", "cla_health"))
 def health_assessment(ctx: Context) -> ibis.Table:
+    from cscperf.indicators.looked_after import looked_after_at
+
     eps = cla_episodes(ctx.t)
-    cohort = open_at(ctx.periods, eps).select("period_end", "person_id").distinct()
+    cohort = looked_after_at(ctx)
     t = latest_before(cohort, eps.filter(_.rne == "S"), "start_date", "care_start")
     checks = ctx.t["cla_health"].filter(_.check_type.isin(["IHA", "RHA"]))
     t = latest_before(t, checks.select(person_id=_.person_id, check_date=_.check_date), "check_date", "last_check",

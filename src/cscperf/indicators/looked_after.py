@@ -15,7 +15,7 @@ from ibis import _
 
 from cscperf.indicators.breakdowns import age_at
 from cscperf.indicators.common import (Context, add_busdays, add_months, add_years, as_int, cla_episodes, day_before, flag,
-                                       latest_before, open_at, open_in_window, periods_of_care, unit_key)
+                                       latest_before, open_at, open_counts, open_in_window, periods_of_care, unit_key)
 from cscperf.indicators.spec import CONTEXT, DFE_YEAR, DOWN, ROLLING_12, SNAPSHOT, UP, indicator
 from cscperf.model.codes import SHORT_BREAK_LEGAL_STATUSES, TEMPORARY_PLACEMENTS
 
@@ -47,8 +47,10 @@ OTHER_GROUP = "other placements"
 
 
 def looked_after_at(ctx: Context) -> ibis.Table:
-    """(period_end, person_id): children looked after at each month end, once each (V3/V4 left out)."""
-    return open_at(ctx.periods, cla_episodes(ctx.t)).select("period_end", "person_id").distinct()
+    """(period_end, person_id): children looked after at each month end, once each (V3/V4 left out). Counted
+    by `open_counts`' sweep of each child's episodes: a child's consecutive episodes are one span, where
+    `open_at` met every episode with every month end and a distinct took the duplicates out."""
+    return open_counts(ctx.periods, {"_eps": (cla_episodes(ctx.t), "start_date", "end_date")}).select("period_end", "person_id")
 
 
 def first_of_month_back(date: ibis.Value, months: int) -> ibis.Value:
