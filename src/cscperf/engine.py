@@ -146,25 +146,34 @@ def whole(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: 
 
 def added_up(monthly: list[dict], ends: list[dt.date], kind: str, keys: tuple[str, ...]) -> list[dict]:
     """Monthly sums (period_end a month end) added up to each period end's: the months from the start of its
-    period (of `kind`) to it, per value of `keys`. Every period end gets a row for each value seen in its months."""
-    by_month: dict[dt.date, list[dict]] = {}
+    period (of `kind`) to it, per value of `keys`. Every period end gets a row for each value seen in its months.
+
+    Each value's months are laid out in one list per sum, so a period's figure is the sum of a slice: a loop
+    over every month of every period for every row took a fifth of the time of a national run's indicators that
+    add up by month. The months are added in order, as before, so the sums are the same to the last bit."""
+    windows = {d: months_in(kind, d) for d in ends}
+    months = sorted({m for window in windows.values() for m in window} | {r["period_end"] for r in monthly})
+    at = {m: i for i, m in enumerate(months)}
+    series: dict[tuple, tuple[list, list, list, list]] = {}
     for r in monthly:
-        by_month.setdefault(r["period_end"], []).append(r)
-    out: dict[tuple, dict] = {}
-    for d in ends:
-        for m in months_in(kind, d):
-            for r in by_month.get(m, ()):
-                key = (d, *(r[k] for k in keys))
-                sums = out.get(key)
-                # float(): an engine may sum a literal 1.0 as a decimal
-                if sums is None:
-                    out[key] = {**r, "period_end": d, "numerator": float(r["numerator"] or 0.0),
-                                "denominator": float(r["denominator"] or 0.0)}
-                else:
-                    sums["numerator"] += float(r["numerator"] or 0.0)
-                    sums["denominator"] += float(r["denominator"] or 0.0)
-                    sums["units"] += r["units"]
-    return list(out.values())
+        key = tuple(r[k] for k in keys)
+        if key not in series:
+            series[key] = ([0.0] * len(months), [0.0] * len(months), [0] * len(months), [False] * len(months))
+        num, den, units, seen = series[key]
+        i = at[r["period_end"]]
+        # float(): an engine may sum a literal 1.0 as a decimal
+        num[i] += float(r["numerator"] or 0.0)
+        den[i] += float(r["denominator"] or 0.0)
+        units[i] += r["units"]
+        seen[i] = True
+    out = []
+    for d, window in windows.items():
+        first, last = at[window[0]], at[d] + 1
+        for key, (num, den, units, seen) in series.items():
+            if any(seen[first:last]):
+                out.append({**dict(zip(keys, key)), "period_end": d, "numerator": sum(num[first:last]),
+                            "denominator": sum(den[first:last]), "units": sum(units[first:last])})
+    return out
 
 
 def figures(ind: Indicator, u: ibis.Table, ends: list[dt.date], breakdown: str | None = None) -> list[dict]:
