@@ -179,8 +179,10 @@ def cp05(ctx: Context):
                 "plan's end date",
     period=ROLLING_12, sources=("cp_plans", "cp_reviews"), reference="kpis.md CP06 [local], §3.3, §1.2",
     params={"first_months": 3, "later_months": 6},
+    by_month=True,
 )
 def cp06(ctx: Context):
+    # By month: a review due in the period is on time if held by its due date, whatever the period end.
     first, later = int(ctx.params["first_months"]), int(ctx.params["later_months"])
     plans = ctx.t["cp_plans"].select("cp_plan_id", "person_id", plan_start=_.start_date, plan_end=_.end_date)
     reviews = ctx.t["cp_reviews"].select(_r_person=_.person_id, review_date=_.review_date)

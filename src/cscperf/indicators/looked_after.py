@@ -372,8 +372,10 @@ def review_chain(ctx: Context) -> ibis.Table:
                 "and the ones after it are due 6 months apart",
     period=ROLLING_12, sources=("cla_episodes", "cla_reviews"), reference="kpis.md LA08, §3.3, §1.1",
     params={"first_review_wd": 20, "second_review_months": 3, "later_review_months": 6},
+    by_month=True,
 )
 def la08(ctx: Context):
+    # By month: a review due in the period is on time if held by its due date, whatever the period end.
     units = ctx.in_window(review_chain(ctx), "due_date")
     held = _.review_date.notnull() & (_.review_date <= _.due_date) & (_.review_date <= _.period_end)
     return units.mutate(unit_id=unit_key(_.person_id, _.poc_start, _.k), num=flag(held), den=1.0)

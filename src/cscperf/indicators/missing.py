@@ -246,8 +246,10 @@ def mi07(ctx: Context):
                 + COHORT_WORDS + " (default all, as MI06)",
     period=ROLLING_12, sources=("missing_episodes", "cla_episodes"), reference="kpis.md MI08 [local]",
     params={"cohort": "all"},
+    by_month=True,
 )
 def mi08(ctx: Context):
+    # By month: each interview and its reasons fall in the month it was held, whatever the period end.
     held = _missing_for(ctx, ctx.params["cohort"], "MI08").filter(_.rhi_date.notnull())
     reasons = held.mutate(reason=held.rhi_reasons.fill_null("").split(";").unnest())
     reasons = reasons.mutate(reason=reasons.reason.strip())
