@@ -25,10 +25,13 @@ ALL = "all"
 
 
 def calendar(store: Store, config: Config, refresh: bool = False) -> ibis.Table:
-    """The working-day calendar table every indicator joins to, with the council's closure days."""
-    if refresh or not store.has_table("calendar"):
-        store.put_calendar(workdays.calendar_table(workdays.read_overrides(config.closures)))
-    return store.table("calendar")
+    """The working-day calendar table every indicator joins to, with the council's closure days. Looked up
+    once per connection (`Store.once`): every indicator's units ask for it."""
+    def make() -> ibis.Table:
+        if refresh or not store.has_table("calendar"):
+            store.put_calendar(workdays.calendar_table(workdays.read_overrides(config.closures)))
+        return store.table("calendar")
+    return store.once("calendar", make, renew=refresh)
 
 
 def period_ends(ind: Indicator, coverage: dict[str, tuple[dt.date, dt.date]], extract_date: dt.date | None) -> list[dt.date]:
@@ -101,7 +104,7 @@ def units(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: 
     text = compiled.bind(text, relations)
     view = f"_units_{compiled.digest(text)}"
     store.relation(view, text)
-    return store.ibis().table(view)
+    return store.once(view, lambda: store.ibis().table(view))
 
 
 def indicator_params(ind: Indicator, config: Config) -> dict:
@@ -254,6 +257,10 @@ def labels_of(store: Store, snapshot_id: int) -> ibis.Table:
     """Every child's breakdown labels (`child_labels`) as a temporary table, made once per connection where the
     store compiles SQL: not in each indicator's query (about 0.5 s each at national size). (Spark works them
     out in each query.)"""
+    return store.once(("labels", snapshot_id), lambda: _labels_table(store, snapshot_id))
+
+
+def _labels_table(store: Store, snapshot_id: int) -> ibis.Table:
     persons = store.tables(snapshot_id)["persons"]
     name = compiled.key(catalogue=catalogue_version(), labels=True, engine=store.dialect)
     text = compiled.sql(store, name, lambda: child_labels({"persons": compiled.placeholder("persons", persons.schema())}))

@@ -106,6 +106,7 @@ class Store:
             self._ensure_schema()
         self._tables: dict[int, dict] = {}
         self._made: set[str] = set()   # temporary views and tables made on this connection (`relation`)
+        self._once: dict = {}          # what `once` has worked out on this connection
 
     @classmethod
     def of(cls, config, read_only: bool = False) -> "Store":
@@ -336,9 +337,16 @@ class Store:
             self.con.run_native(f'CREATE TEMPORARY {kind} "{name}" AS {sql}')
             self._made.add(name)
 
+    def once(self, key, make, renew: bool = False):
+        """`make()`, worked out once per connection and key (again with `renew`): such as an Ibis table over a
+        temporary relation, which costs a query to describe, asked for by every indicator of a run."""
+        if renew or key not in self._once:
+            self._once[key] = make()
+        return self._once[key]
+
     def compiled(self, key: str) -> str | None:
         """SQL compiled earlier for this key (by any run on this store), or None."""
-        if not self.has_table("compiled_sql"):   # a store written by an earlier cscperf, opened read-only
+        if not self.once("has compiled_sql", lambda: self.has_table("compiled_sql")):   # an earlier cscperf's, read-only
             return None
         found = self._one("SELECT sql FROM compiled_sql WHERE key = ?", [key])
         return found[0] if found else None
