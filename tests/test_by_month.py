@@ -146,8 +146,8 @@ def test_months_and_windows_at_the_same_month_ends_are_not_confused(tmp_path):
                                                      "referrals": referrals}, D(2024, 12, 31), D(2023, 1, 1))
     ind, dec = get("FD07"), D(2024, 12, 31)
     months = engine.months_of(ind, [dec])
-    by_month = engine.figures(ind, engine.units(ind, store, sid, Config(), months, by_month=True), months)
-    direct = engine.figures(ind, engine.units(ind, store, sid, Config(), months), months)
+    by_month = engine.all_figures(store, engine.units(ind, store, sid, Config(), months, by_month=True), months, ())[None]
+    direct = engine.all_figures(store, engine.units(ind, store, sid, Config(), months), months, ())[None]
     assert [r["denominator"] for r in by_month] == [1.0] * 12        # one referral in each month
     assert [r["denominator"] for r in direct] == [float(m) for m in range(1, 13)]   # windows from January 2024
     assert engine.whole(ind, store, sid, Config(), [dec])[0]["denominator"] == 12.0

@@ -37,7 +37,7 @@ def test_golden(ind_id, index, case, tmp_path):
     config = Config(parameters={ind_id: case.get("params", {})},
                     population={int(k): v for k, v in case.get("population", {}).items()})
     units = engine.units(ind, store, sid, config, ends)
-    got = {r["period_end"]: r for r in engine.figures(ind, units, ends)}
+    got = {r["period_end"]: r for r in engine.all_figures(store, units, ends, ())[None]}
     unit_rows = units.select("period_end", "unit_id", "num").to_pyarrow().to_pylist()
     for e in case["expect"]:
         d = e["period_end"]

@@ -177,22 +177,12 @@ def added_up(monthly: list[dict], ends: list[dt.date], kind: str, keys: tuple[st
     return out
 
 
-def figures(ind: Indicator, u: ibis.Table, ends: list[dt.date], breakdown: str | None = None) -> list[dict]:
-    """Sum an indicator's units to numerator, denominator and unit count per period end (and breakdown)."""
-    keys = ["period_end"] + ([breakdown] if breakdown else [])
-    agg = u.group_by(keys).aggregate(numerator=u.num.sum(), denominator=u.den.sum(), units=u.count())
-    found = agg.to_pyarrow().to_pylist()
-    if breakdown is None:
-        # Every period end gets a row, so "none this month" reads as 0, not as a gap.
-        seen = {r["period_end"] for r in found}
-        found += [{"period_end": d, "numerator": 0.0, "denominator": 0.0, "units": 0} for d in ends if d not in seen]
-    return sorted(found, key=lambda r: (r["period_end"], str(r.get(breakdown))))
-
-
 def all_figures(store: Store, u: ibis.Table, ends: list[dt.date], breakdowns: tuple[str, ...],
                 by_month_of: str | None = None) -> dict[str | None, list[dict]]:
-    """`figures` for the whole and for every breakdown at once, in one query. `u` is a named relation
-    of units (a view or a table). Keys: None for the whole, else the breakdown column.
+    """Sum an indicator's units to numerator, denominator and unit count per period end, whole and by every
+    breakdown at once, in one query; every period end gets a whole row, so "none this month" reads as 0, not as
+    a gap. `u` is a named relation of units (a view or a table). Keys: None for the whole, else the breakdown
+    column.
     `by_month_of`: the units are by month (Indicator.by_month), added up to periods of this kind."""
     # Plain SQL, put into each engine's dialect by sqlglot (`Store.query`): the same query as an Ibis
     # expression was compiled afresh for every indicator (about 6% of the catalogue's time on a county).
