@@ -128,3 +128,27 @@ def test_sql_compiled_ahead_in_another_process_is_all_that_compute_needs(parity_
         got = engine.compute(store, config)
     lines = differences(parity_council.results, got)
     assert not lines, report(lines)
+
+
+def test_a_large_load_of_several_councils_keeps_the_sql_its_compute_needs(tmp_path, monkeypatch):
+    """A load from COMPILE_AHEAD_BYTES up compiles the catalogue beside its reading and keeps it in the store:
+    the store's first `compute`, in a process that has compiled nothing, then compiles nothing. Pooled, as a
+    region's or the nation's store is: units per council and pool, and each council ranked apart."""
+    import dataclasses
+
+    from cscperf.pipeline import load_councils
+    from cscperf.synth.councils import generate_many
+
+    generate_many(tmp_path / "councils", councils=2, seed=5, scale=0.03, jobs=1)
+    config = dataclasses.replace(Config(), store=tmp_path / "pool.duckdb")
+    monkeypatch.setattr(compiled, "_kept", {})
+    load_councils(config, [tmp_path / "councils"], jobs=1, compile_ahead=True)
+    monkeypatch.setattr(compiled, "_kept", {})   # what compute finds is the store's, not this process's
+
+    def compiling(*args, **kwargs):
+        raise AssertionError("compute compiled SQL the load did not keep")
+    monkeypatch.setattr(compiled.ibis, "to_sql", compiling)
+    with Store.of(config) as store:
+        assert len(store.councils(store.snapshot(None).snapshot_id)) == 2
+        got = engine.compute(store, config)
+    assert {b.split("=")[0] for b in got.column("breakdown").to_pylist()} >= {"all", "council"}

@@ -166,7 +166,7 @@ def load(
             sid, loaded = load_files(cfg, paths, reject=reject_bad_rows, extract_date=parse_date(extract_date, "--extract-date"),
                                      label=label, covers_from=parse_date(covers_from, "--from"),
                                      dfe=_dfe_options(cfg, la_code) if dfe_rules else None, jobs=jobs,
-                                     progress=reading(bar, task))
+                                     progress=reading(bar, task), compile_ahead=None)
             bar.update(task, completed=1.0, description="Loaded files")
     except LoadError as e:
         _print_problems(e.problems)

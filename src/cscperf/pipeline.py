@@ -36,28 +36,49 @@ def run_synth(out: Path, *, seed: int = 2019, scale: float = 1.0, progress=None,
     return synth.generate(Path(out), seed=seed, scale=scale, progress=progress, **given)
 
 
+# From this many bytes of files, loading takes longer than compiling the catalogue's SQL (about 8 s of one core),
+# so a load compiles it beside its reading and keeps it in the store (`CompilingAhead`): a region's or a
+# nation's first `compute` then compiles nothing. Below it, the first `compute` compiles, as it always could.
+COMPILE_AHEAD_BYTES = 100_000_000
+
+
+def files_bytes(paths: list[Path]) -> int:
+    """The size of the files at `paths` (files, or folders and everything under them)."""
+    return sum(sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) if p.is_dir() else p.stat().st_size
+               for p in map(Path, paths) if p.exists())
+
+
 def load_files(cfg: Config, paths: list[Path], reject: bool = False, extract_date: dt.date | None = None,
                label: str | None = None, covers_from: dt.date | None = None, dfe=None, jobs: int | None = 1,
-               progress=None):
+               progress=None, compile_ahead: bool | None = False):
     """Read and check the files, then store them as one snapshot. Raises LoadError with the problems.
     dfe: a `sources.dfe.Options` to run the DfE's validation rules too (stored with the problems).
-    jobs and progress: as `read_files` takes them."""
+    jobs and progress: as `read_files` takes them. compile_ahead: compile the catalogue's SQL beside the
+    reading and keep it in the store (None: for files of COMPILE_AHEAD_BYTES or more, the commands' choice; not
+    by default, as `jobs`, since the process is started by `spawn`)."""
     from cscperf.sources.load import read_files
     from cscperf.store import Store
 
-    loaded = read_files(paths, on_error="reject" if reject else "abort", extract_date=extract_date,
-                        covers_from=covers_from, dfe=dfe, jobs=jobs, progress=progress)
-    with Store.of(cfg) as store:
-        sid = store.write_snapshot(loaded, council=cfg.council_name, label=label)
+    if compile_ahead is None:
+        compile_ahead = files_bytes(paths) >= COMPILE_AHEAD_BYTES
+    with CompilingAhead() as ahead:
+        if compile_ahead:
+            ahead.start(cfg)
+        loaded = read_files(paths, on_error="reject" if reject else "abort", extract_date=extract_date,
+                            covers_from=covers_from, dfe=dfe, jobs=jobs, progress=progress)
+        with Store.of(cfg) as store:
+            sid = store.write_snapshot(loaded, council=cfg.council_name, label=label)
+            ahead.keep(store)
     return sid, loaded
 
 
 def load_councils(cfg: Config, parents: list[Path], reject: bool = False, extract_date: dt.date | None = None,
                   label: str | None = None, covers_from: dt.date | None = None, jobs: int | None = None,
-                  progress=None):
+                  progress=None, compile_ahead: bool | None = None):
     """Several councils (a sub-folder each, under `parents`) into one snapshot, every identifier
     qualified with its council's code (docs/councils.md); all of it or none. Returns (snapshot id,
-    one summary per council). Raises ValueError (folders) or LoadError (a council's files)."""
+    one summary per council). Raises ValueError (folders) or LoadError (a council's files).
+    compile_ahead: as `load_files`."""
     from cscperf.sources.councils import council_folders, read_councils
     from cscperf.store import Store
 
@@ -69,8 +90,15 @@ def load_councils(cfg: Config, parents: list[Path], reject: bool = False, extrac
             yield item
             report(item[0].code, (i + 1) / len(councils))
 
-    with Store.of(cfg) as store:
-        return store.write_councils(counted(), label=label)
+    if compile_ahead is None:
+        compile_ahead = files_bytes([c.folder for c in councils]) >= COMPILE_AHEAD_BYTES
+    with CompilingAhead() as ahead:
+        if compile_ahead:
+            ahead.start(cfg, pooled=len(councils) > 1)
+        with Store.of(cfg) as store:
+            written = store.write_councils(counted(), label=label)
+            ahead.keep(store)
+    return written
 
 
 def compute_all(store, cfg: Config, snapshot_id: int | None = None, console: Console | None = None):
@@ -162,7 +190,7 @@ class CompilingAhead:
     def __init__(self):
         self._pool = self._future = None
 
-    def start(self, cfg: Config) -> None:
+    def start(self, cfg: Config, pooled: bool = False) -> None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -171,19 +199,27 @@ class CompilingAhead:
         if cfg.engine == DUCKDB and self._pool is None:
             try:   # spawn, not fork: this process may hold DuckDB's threads
                 self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-                self._future = self._pool.submit(engine.compile_ahead, cfg)
+                self._future = self._pool.submit(engine.compile_ahead, cfg, pooled=pooled)
             except (OSError, NotImplementedError):   # no processes here (a sandbox without shared memory)
                 self._pool = self._future = None
 
-    def adopt(self) -> None:
-        """Wait for the compiled SQL and keep it in this process."""
+    def adopt(self) -> dict[str, str]:
+        """Wait for the compiled SQL and keep it in this process; returns it ({} if there is none)."""
         from cscperf import compiled
 
-        if self._future is not None:
-            try:
-                compiled.adopt(self._future.result())
-            except Exception:   # noqa: BLE001 - compute compiles what is missing
-                pass
+        if self._future is None:
+            return {}
+        try:
+            texts = self._future.result()
+        except Exception:   # noqa: BLE001 - compute compiles what is missing
+            return {}
+        compiled.adopt(texts)
+        return texts
+
+    def keep(self, store) -> None:
+        """Wait for the compiled SQL and keep it in the store too, for its later runs in other processes."""
+        for key, text in self.adopt().items():
+            store.keep_compiled(key, text)
 
     def __enter__(self):
         return self

@@ -98,7 +98,7 @@ def load(folder: str) -> dict:
         return {"detail": f"{rows:,} rows from {sum(c['files'] for c in summary)} files of {len(summary)} councils",
                 "snapshot": sid}
     sid, loaded = load_files(cfg, data_paths(folder), extract_date=dates["extract_date"], covers_from=dates["start"],
-                             label="bench")
+                             label="bench", compile_ahead=None)
     rows = sum(f.rows_loaded for f in loaded.files)
     return {"detail": f"{rows:,} rows from {len(loaded.files)} files", "snapshot": sid}
 
