@@ -99,8 +99,9 @@ def test_a_placeholder_left_unbound_is_named():
 
 def test_period_ends_become_sql_both_engines_read():
     text = compiled.dates_sql(periods_table([END], ROLLING_12))
-    assert text == ("SELECT CAST('2024-03-31' AS DATE) AS \"period_end\", CAST('2023-04-01' AS DATE) AS \"period_start\", "
-                    "CAST('2023-04-01' AS DATE) AS \"window_start\", CAST('2023-04-01' AS DATE) AS \"ytd_start\"")
+    assert text == ("SELECT * FROM (VALUES (CAST('2024-03-31' AS DATE), CAST('2023-04-01' AS DATE), "
+                    "CAST('2023-04-01' AS DATE), CAST('2023-04-01' AS DATE))) "
+                    "AS v(\"period_end\", \"period_start\", \"window_start\", \"ytd_start\")")
     assert compiled.dates_sql(periods_table([], ROLLING_12)).endswith("WHERE 1 = 0")
 
 

@@ -79,21 +79,28 @@ def bind(text: str, relations: dict[str, str]) -> str:
     for name, real in relations.items():
         text = text.replace(f'"{PREFIX}{name}"', f'"{real}"')
     if f'"{PREFIX}' in text:
-        left = sorted({part.split('"')[0] for part in text.split(f'"{PREFIX}')[1:]})
+        left = sorted(placeholders(text))
         raise RuntimeError(f"compiled SQL still names placeholder(s) {', '.join(left)}: nothing bound to them")
     return text
 
 
+def placeholders(text: str) -> set[str]:
+    """What the placeholders a text names stand for: the relations it needs bound."""
+    return {part.split('"')[0] for part in text.split(f'"{PREFIX}')[1:]}
+
+
 def dates_sql(table: pa.Table) -> str:
     """A query giving an Arrow table of dates (the period ends and their periods' starts), in SQL that
-    DuckDB and PostgreSQL both read."""
+    DuckDB and PostgreSQL both read: one VALUES list (a UNION ALL of a SELECT per month end took 8 ms to
+    plan for 72 of them, a fifth of a council's indicator)."""
     if any(f.type != pa.date32() for f in table.schema):
         raise TypeError(f"dates_sql takes date columns only, not {table.schema}")
     cols = table.column_names
     rows = table.to_pylist() or [dict.fromkeys(cols)]
-    selects = [", ".join(f"CAST({'NULL' if r[c] is None else repr(r[c].isoformat())} AS DATE) AS \"{c}\"" for c in cols)
-               for r in rows]
-    return " UNION ALL ".join(f"SELECT {s}" for s in selects) + ("" if table.num_rows else " WHERE 1 = 0")
+    values = ", ".join("(" + ", ".join(f"CAST({'NULL' if r[c] is None else repr(r[c].isoformat())} AS DATE)" for c in cols)
+                       + ")" for r in rows)
+    names = ", ".join(f'"{c}"' for c in cols)
+    return f"SELECT * FROM (VALUES {values}) AS v({names})" + ("" if table.num_rows else " WHERE 1 = 0")
 
 
 def digest(*values) -> str:

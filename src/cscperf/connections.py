@@ -95,6 +95,11 @@ class DuckDBConnection(_Connection):
         """A statement already in DuckDB's dialect (compiled by Ibis for this engine)."""
         self.raw.execute(sql)
 
+    def temporary(self, name: str, data: pa.Table, sql: str) -> None:
+        """A relation of this connection holding a small Arrow table (`sql` gives the same rows): DuckDB reads
+        the Arrow table in place, where a temporary table of it cost a statement of 5 ms."""
+        self.raw.register(name, data)
+
     def insert_arrow(self, table: str, data: pa.Table, constants: dict | None = None) -> None:
         """Append an Arrow table's rows (its columns by name), with `constants` as further columns."""
         constants = constants or {}
@@ -155,6 +160,11 @@ class PostgresConnection(_Connection):
     def run_native(self, sql: str) -> None:
         """A statement already in PostgreSQL's dialect (compiled by Ibis for this engine): not transpiled."""
         self.raw.execute(sql)
+
+    def temporary(self, name: str, data: pa.Table, sql: str) -> None:
+        """A relation of this connection holding a small Arrow table: a temporary table made by `sql`, which gives
+        the same rows."""
+        self.raw.execute(f'CREATE TEMPORARY TABLE "{name}" AS {sql}')
 
     def fetch_arrow(self, sql: str, params: list | None = None) -> pa.Table:
         cur = self.execute(sql, params)

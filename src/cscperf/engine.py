@@ -60,7 +60,7 @@ def months_of(ind: Indicator, ends: list[dt.date]) -> list[dt.date]:
 
 def units(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: list[dt.date],
           breakdowns: bool = False, allocated: ibis.Table | None = None, pooled: bool = False,
-          per_council: bool = False, by_month: bool = False) -> ibis.Table:
+          per_council: bool = False, by_month: bool = False, as_query: bool = False) -> ibis.Table | str:
     """The indicator's unit rows (one per counted thing per period end): figures and lists come from
     these. With `breakdowns`, child-level units also carry the child breakdown columns; `pooled` (a
     snapshot of several councils) adds each unit's council and leaves out team and worker.
@@ -70,7 +70,10 @@ def units(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: 
     On DuckDB and PostgreSQL the units are SQL compiled once (cscperf.compiled) and run over this
     snapshot's rows and these period ends; on Spark, the Ibis expression over Spark's tables.
     `by_month`: `ends` are month ends and each period is its calendar month (Indicator.by_month); the
-    SQL is the same, only the periods differ."""
+    SQL is the same, only the periods differ.
+    `as_query`: where the store compiles SQL, the units' query itself, in parentheses, for `all_figures` to sum:
+    no view to make and no Ibis table over it, which costs a query to describe (each 1 to 5 ms, together a third of
+    a council's indicator)."""
     params = indicator_params(ind, config)
     cal = calendar(store, config)
     kind = SNAPSHOT if by_month else ind.period
@@ -95,14 +98,16 @@ def units(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: 
                         build=f"{ind.build.__module__}.{ind.build.__qualname__}", by_council=ind.by_council,
                         allocated=allocated is not None, labels=labels is not None, **options)
     text = compiled.sql(store, name, build)
-    relations = {**store.snapshot_views(snapshot_id), "calendar": cal.op().name}
+    relations = {**store.snapshot_views(snapshot_id, compiled.placeholders(text)), "calendar": cal.op().name}
     relations["periods"] = f"_periods_{compiled.digest(kind, ends)}"   # named for what it holds: the kind too
-    store.relation(relations["periods"], compiled.dates_sql(periods), table=True)
+    store.small_relation(relations["periods"], periods, compiled.dates_sql(periods))
     if allocated is not None:
         relations["allocated"] = allocated.op().name
     if labels is not None:
         relations["labels"] = labels.op().name
     text = compiled.bind(text, relations)
+    if as_query:
+        return f"({text})"
     view = f"_units_{compiled.digest(text)}"
     store.relation(view, text)
     return store.once(view, lambda: store.ibis().table(view))
@@ -142,7 +147,8 @@ def whole(ind: Indicator, store: Store, snapshot_id: int, config: Config, ends: 
     """The indicator's whole figure (no breakdowns) at each period end, as `compute` works it out: month by
     month where the indicator adds up by month, summed by `all_figures`' plain SQL (an Ibis expression of the
     sum is compiled afresh on every call: at a council's size, most of the time of a figure)."""
-    u = units(ind, store, snapshot_id, config, months_of(ind, ends) if ind.by_month else ends, by_month=ind.by_month)
+    u = units(ind, store, snapshot_id, config, months_of(ind, ends) if ind.by_month else ends, by_month=ind.by_month,
+              as_query=True)
     return all_figures(store, summable(store, u, ()), ends, (), ind.period if ind.by_month else None)[None]
 
 
@@ -182,13 +188,13 @@ FIGURES_SCHEMA = pa.schema([("period_end", pa.date32()), ("dim", pa.string()), (
                             ("numerator", pa.float64()), ("denominator", pa.float64()), ("units", pa.int64())])
 
 
-def figures_table(store: Store, u: ibis.Table, ends: list[dt.date], breakdowns: tuple[str, ...],
+def figures_table(store: Store, u: ibis.Table | str, ends: list[dt.date], breakdowns: tuple[str, ...],
                   by_month_of: str | None = None) -> pa.Table:
     """Sum an indicator's units to numerator, denominator and unit count per period end, whole and by every
     breakdown at once, in one query: FIGURES_SCHEMA, one row per period end and breakdown value (`dim` and `val`
     null for the whole), in the order of `breakdowns`, then of period end and value. Every period end gets a
     whole row, so "none this month" reads as 0, not as a gap. `u` is a named relation of units (a view or a
-    table). `by_month_of`: the units are by month (Indicator.by_month), added up to periods of this kind.
+    table), or a relation's name or a query in parentheses (`units(as_query=True)`). `by_month_of`: the units are by month (Indicator.by_month), added up to periods of this kind.
 
     An Arrow table, not a row per dict: a national catalogue has 658,000 figures, and building, filling in
     and checking them one by one in Python took about 4 s."""
@@ -197,7 +203,7 @@ def figures_table(store: Store, u: ibis.Table, ends: list[dt.date], breakdowns: 
     # GROUPING SETS over the units' view, in one pass, rather than writing the units to a table and
     # summing it once per breakdown: 6% less time for a county, 15 to 18% for a region or national size
     # (docs/benchmarks.md).
-    for dim in breakdowns:
+    for dim in breakdowns if not isinstance(u, str) else ():
         if u.schema()[dim] != ibis.dtype("string"):
             raise TypeError(f"breakdown {dim!r} is {u.schema()[dim]}: breakdown columns are text")
     keyed = "".join(f", COALESCE(\"{d}\", '{NOT_RECORDED}') AS \"{d}\"" for d in breakdowns)
@@ -207,7 +213,7 @@ def figures_table(store: Store, u: ibis.Table, ends: list[dt.date], breakdowns: 
     named = f"CASE{which} END AS dim, CASE{value} END AS val" if breakdowns else "NULL AS dim, NULL AS val"
     sets = ", ".join(["(period_end)", *(f'(period_end, "{d}")' for d in breakdowns)])
     found = store.query(f"SELECT period_end, {named}, SUM(num) AS numerator, SUM(den) AS denominator, "
-                        f"COUNT(*) AS units FROM (SELECT period_end, num, den{keyed} FROM {u.get_name()}) AS u "
+                        f"COUNT(*) AS units FROM (SELECT period_end, num, den{keyed} FROM {u if isinstance(u, str) else u.get_name()} AS _u) AS u "
                         f"GROUP BY GROUPING SETS ({sets})")
     # float: an engine may sum a literal 1.0 as a decimal
     found = pa.table([found[c].cast(FIGURES_SCHEMA.field(c).type) for c in FIGURES_SCHEMA.names], schema=FIGURES_SCHEMA)
@@ -225,7 +231,7 @@ def figures_table(store: Store, u: ibis.Table, ends: list[dt.date], breakdowns: 
         [("_order", "ascending"), ("period_end", "ascending"), ("val", "ascending")]).drop_columns(["_order"])
 
 
-def all_figures(store: Store, u: ibis.Table, ends: list[dt.date], breakdowns: tuple[str, ...],
+def all_figures(store: Store, u: ibis.Table | str, ends: list[dt.date], breakdowns: tuple[str, ...],
                 by_month_of: str | None = None) -> dict[str | None, list[dict]]:
     """`figures_table` as rows by breakdown: {None: the whole's, breakdown column: its values'}, each row a
     dict of period_end, numerator, denominator, units and, for a breakdown, its column."""
@@ -238,7 +244,7 @@ def all_figures(store: Store, u: ibis.Table, ends: list[dt.date], breakdowns: tu
     return out
 
 
-def summable(store: Store, u: ibis.Table, dims: tuple[str, ...]) -> ibis.Table:
+def summable(store: Store, u: ibis.Table | str, dims: tuple[str, ...]) -> ibis.Table | str:
     """Units as a named relation `all_figures` can sum: the view itself where the store compiles SQL, else
     (Spark) a temporary table of only the columns summed and grouped by."""
     if store.compiles:
@@ -271,7 +277,7 @@ def _labels_table(store: Store, snapshot_id: int) -> ibis.Table:
     persons = store.tables(snapshot_id)["persons"]
     name = compiled.key(catalogue=catalogue_version(), labels=True, engine=store.dialect)
     text = compiled.sql(store, name, lambda: child_labels({"persons": compiled.placeholder("persons", persons.schema())}))
-    text = compiled.bind(text, {"persons": store.snapshot_views(snapshot_id)["persons"]})
+    text = compiled.bind(text, store.snapshot_views(snapshot_id, {"persons"}))
     table = f"_labels_{compiled.digest(text)}"
     store.relation(table, text, table=True)
     return store.ibis().table(table)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
@@ -29,8 +30,10 @@ def _area_order(area: str) -> int:
     return AREAS.index(area)
 
 
+@functools.cache
 def catalogue_version() -> str:
-    """The package version plus a digest of the definitions: a changed rule is a new version."""
+    """The package version plus a digest of the definitions: a changed rule is a new version. Worked out once per
+    process, from the files as they were when it started (every indicator's units ask for it)."""
     digest = hashlib.sha256()
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.read_bytes())
