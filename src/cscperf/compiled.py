@@ -91,8 +91,8 @@ def placeholders(text: str) -> set[str]:
 
 def dates_sql(table: pa.Table) -> str:
     """A query giving an Arrow table of dates (the period ends and their periods' starts), in SQL that
-    DuckDB and PostgreSQL both read: one VALUES list (a UNION ALL of a SELECT per month end took 8 ms to
-    plan for 72 of them, a fifth of a council's indicator)."""
+    DuckDB and PostgreSQL both read: one VALUES list (a UNION ALL of a SELECT per month end took DuckDB 8 ms to
+    plan for 72 of them; DuckDB now copies the Arrow table itself, `Store.small_relation`)."""
     if any(f.type != pa.date32() for f in table.schema):
         raise TypeError(f"dates_sql takes date columns only, not {table.schema}")
     cols = table.column_names

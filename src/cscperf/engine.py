@@ -194,7 +194,8 @@ def figures_table(store: Store, u: ibis.Table | str, ends: list[dt.date], breakd
     breakdown at once, in one query: FIGURES_SCHEMA, one row per period end and breakdown value (`dim` and `val`
     null for the whole), in the order of `breakdowns`, then of period end and value. Every period end gets a
     whole row, so "none this month" reads as 0, not as a gap. `u` is a named relation of units (a view or a
-    table), or a relation's name or a query in parentheses (`units(as_query=True)`). `by_month_of`: the units are by month (Indicator.by_month), added up to periods of this kind.
+    table), or a relation's name or a query in parentheses (`units(as_query=True)`). `by_month_of`: the units
+    are by month (Indicator.by_month), added up to periods of this kind.
 
     An Arrow table, not a row per dict: a national catalogue has 658,000 figures, and building, filling in
     and checking them one by one in Python took about 4 s."""
@@ -212,8 +213,9 @@ def figures_table(store: Store, u: ibis.Table | str, ends: list[dt.date], breakd
     value = "".join(f" WHEN GROUPING(\"{d}\") = 0 THEN \"{d}\"" for d in breakdowns)
     named = f"CASE{which} END AS dim, CASE{value} END AS val" if breakdowns else "NULL AS dim, NULL AS val"
     sets = ", ".join(["(period_end)", *(f'(period_end, "{d}")' for d in breakdowns)])
+    relation = u if isinstance(u, str) else u.get_name()
     found = store.query(f"SELECT period_end, {named}, SUM(num) AS numerator, SUM(den) AS denominator, "
-                        f"COUNT(*) AS units FROM (SELECT period_end, num, den{keyed} FROM {u if isinstance(u, str) else u.get_name()} AS _u) AS u "
+                        f"COUNT(*) AS units FROM (SELECT period_end, num, den{keyed} FROM {relation} AS _u) AS u "
                         f"GROUP BY GROUPING SETS ({sets})")
     # float: an engine may sum a literal 1.0 as a decimal
     found = pa.table([found[c].cast(FIGURES_SCHEMA.field(c).type) for c in FIGURES_SCHEMA.names], schema=FIGURES_SCHEMA)
@@ -319,7 +321,8 @@ def compute(store: Store, config: Config, snapshot_id: int | None = None,
         if pooled and not ind.by_council:   # ranked within the figure: each council's ranked apart
             apart = units(ind, store, sid, config, ends, pooled=True, per_council=True)
             theirs = figures_table(store, summable(store, apart, (COUNCIL,)), ends, (COUNCIL,))
-            found = pa.concat_tables([found.filter(pc.invert(of_dim(found, COUNCIL))), theirs.filter(of_dim(theirs, COUNCIL))])
+            found = pa.concat_tables([found.filter(pc.invert(of_dim(found, COUNCIL))),
+                                      theirs.filter(of_dim(theirs, COUNCIL))])
         if COUNCIL in dims or (pooled and not ind.by_council):
             found = with_every_council(found, ends, councils)
         parts.append(results_of(ind, found, populations, sid, version))
