@@ -222,12 +222,7 @@ def figures_table(store: Store, u: ibis.Table | str, ends: list[dt.date], breakd
     if by_month_of:
         found = pa.Table.from_pylist(added_up(found.to_pylist(), ends, by_month_of, ("dim", "val")), schema=FIGURES_SCHEMA)
     seen = set(pc.filter(found["period_end"], pc.is_null(found["dim"])).to_pylist())
-    missing = [d for d in ends if d not in seen]
-    if missing:
-        found = pa.concat_tables([found, pa.table({
-            "period_end": pa.array(missing, pa.date32()), "dim": pa.nulls(len(missing), pa.string()),
-            "val": pa.nulls(len(missing), pa.string()), "numerator": pa.array([0.0] * len(missing)),
-            "denominator": pa.array([0.0] * len(missing)), "units": pa.array([0] * len(missing), pa.int64())})])
+    found = with_zeros(found, [(d, None, None) for d in ends if d not in seen])
     order = pc.fill_null(pc.index_in(found["dim"], value_set=pa.array(breakdowns, pa.string())), -1)
     return found.append_column("_order", order).sort_by(
         [("_order", "ascending"), ("period_end", "ascending"), ("val", "ascending")]).drop_columns(["_order"])
@@ -393,14 +388,18 @@ def with_every_council(figures: pa.Table, ends: list[dt.date], councils: list[st
         return figures.filter(pc.invert(mine))
     ours = figures.filter(mine)
     seen = set(zip(ours["period_end"].to_pylist(), ours["val"].to_pylist()))
-    missing = [(d, code) for d in ends for code in councils if (d, code) not in seen]
+    return with_zeros(figures, [(d, COUNCIL, code) for d in ends for code in councils if (d, code) not in seen])
+
+
+def with_zeros(figures: pa.Table, missing: list[tuple[dt.date, str | None, str | None]]) -> pa.Table:
+    """`figures` with a row of 0s for each (period end, dim, val) in `missing`: "none this month" reads as 0."""
     if not missing:
         return figures
-    return pa.concat_tables([figures, pa.table({
-        "period_end": pa.array([d for d, _ in missing], pa.date32()), "dim": pa.array([COUNCIL] * len(missing)),
-        "val": pa.array([code for _, code in missing]), "numerator": pa.array([0.0] * len(missing)),
-        "denominator": pa.array([0.0] * len(missing)), "units": pa.array([0] * len(missing), pa.int64())},
-        schema=FIGURES_SCHEMA)])
+    ends, dims, vals = zip(*missing)
+    n = len(missing)
+    return pa.concat_tables([figures, pa.table([pa.array(ends, pa.date32()), pa.array(dims, pa.string()),
+                                                pa.array(vals, pa.string()), pa.array([0.0] * n), pa.array([0.0] * n),
+                                                pa.array([0] * n, pa.int64())], schema=FIGURES_SCHEMA)])
 
 
 def results_of(ind: Indicator, figures: pa.Table, populations: Populations, sid: int, version: str) -> pa.Table:

@@ -48,6 +48,15 @@ def files_bytes(paths: list[Path]) -> int:
                for p in map(Path, paths) if p.exists())
 
 
+def compiling_ahead(cfg: Config, wanted: bool | None, paths: list[Path], pooled: bool = False) -> "CompilingAhead":
+    """A load's `CompilingAhead`, started where `wanted` (None: for files at `paths` of COMPILE_AHEAD_BYTES or
+    more); `pooled`: the load is of several councils."""
+    ahead = CompilingAhead()
+    if wanted or (wanted is None and files_bytes(paths) >= COMPILE_AHEAD_BYTES):
+        ahead.start(cfg, pooled=pooled)
+    return ahead
+
+
 def load_files(cfg: Config, paths: list[Path], reject: bool = False, extract_date: dt.date | None = None,
                label: str | None = None, covers_from: dt.date | None = None, dfe=None, jobs: int | None = 1,
                progress=None, compile_ahead: bool | None = False):
@@ -59,11 +68,7 @@ def load_files(cfg: Config, paths: list[Path], reject: bool = False, extract_dat
     from cscperf.sources.load import read_files
     from cscperf.store import Store
 
-    if compile_ahead is None:
-        compile_ahead = files_bytes(paths) >= COMPILE_AHEAD_BYTES
-    with CompilingAhead() as ahead:
-        if compile_ahead:
-            ahead.start(cfg)
+    with compiling_ahead(cfg, compile_ahead, paths) as ahead:
         loaded = read_files(paths, on_error="reject" if reject else "abort", extract_date=extract_date,
                             covers_from=covers_from, dfe=dfe, jobs=jobs, progress=progress)
         with Store.of(cfg) as store:
@@ -90,11 +95,7 @@ def load_councils(cfg: Config, parents: list[Path], reject: bool = False, extrac
             yield item
             report(item[0].code, (i + 1) / len(councils))
 
-    if compile_ahead is None:
-        compile_ahead = files_bytes([c.folder for c in councils]) >= COMPILE_AHEAD_BYTES
-    with CompilingAhead() as ahead:
-        if compile_ahead:
-            ahead.start(cfg, pooled=len(councils) > 1)
+    with compiling_ahead(cfg, compile_ahead, [c.folder for c in councils], pooled=len(councils) > 1) as ahead:
         with Store.of(cfg) as store:
             written = store.write_councils(counted(), label=label)
             ahead.keep(store)
